@@ -1,0 +1,49 @@
+package io.rawloop.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code rawloop-compare.jar}: measurements of rawloop against other concurrency models.
+ * Today it runs the JMH micro-benchmarks; the back-ends, the load generator and the seeds'
+ * experiments (DESIGN.md §7) join it as subcommands.
+ */
+@Command(name = "rawloop-compare.jar", mixinStandardHelpOptions = true,
+        description = "Measure rawloop against other concurrency models.",
+        subcommands = {CompareCommand.Jmh.class})
+public final class CompareCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Entry point of the runnable jar. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CompareCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** Runs JMH's own command line over the benchmarks in this jar. */
+    @Command(name = "jmh", description = {
+        "Run the JMH micro-benchmarks (io.rawloop.compare.jmh) with JMH's own options,",
+        "for example: jmh -f 1 -wi 3 -i 5 TimerBenchmark. 'jmh -h' lists JMH's options, 'jmh -l' the benchmarks."})
+    static final class Jmh implements Callable<Integer> {
+
+        @Unmatched
+        List<String> jmhArguments = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(jmhArguments.toArray(String[]::new));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.rawloop.loop;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * N event loops, each on its own thread: how one process uses every core while each loop stays
+ * single-threaded. Default N: the number of available processors.
+ *
+ * <p>{@link #listenOnEach} binds one listener per loop to the same port with SO_REUSEPORT, so the
+ * kernel spreads incoming connections among the loops and no connection ever changes thread.
+ */
+public final class EventLoopGroup implements AutoCloseable {
+
+    private final List<EventLoop> loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    /** One loop per available processor, started. */
+    public EventLoopGroup() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code size} loops named rawloop-1..N, each started on its own thread. */
+    public EventLoopGroup(int size) {
+        this(size, "rawloop");
+    }
+
+    /** {@code size} loops named {@code prefix-1..N}, each started on its own thread. */
+    public EventLoopGroup(int size, String prefix) {
+        if (size < 1) {
+            throw new IllegalArgumentException("an event loop group needs at least 1 loop, not " + size);
+        }
+        List<EventLoop> list = new ArrayList<>(size);
+        for (int i = 1; i <= size; i++) {
+            EventLoop loop = EventLoop.builder().name(prefix + "-" + i).build();
+            loop.start();
+            list.add(loop);
+        }
+        this.loops = List.copyOf(list);
+    }
+
+    /** The loops, in order. */
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    /** The loops in turn: where to put the next piece of work. */
+    public EventLoop next() {
+        return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+    }
+
+    /**
+     * Binds one listener per loop to {@code address} with SO_REUSEPORT; with port 0, the first
+     * loop picks the port and the others join it. Blocks until every loop has bound. Any thread
+     * but a loop's.
+     *
+     * @param onAccept called on the accepting loop's thread for each connection
+     * @return the listeners, one per loop, in loop order
+     */
+    public List<TcpListener> listenOnEach(InetSocketAddress address, int backlog, Consumer<TcpConnection> onAccept)
+            throws IOException {
+        TcpListener.Options options = new TcpListener.Options(backlog, true);
+        List<TcpListener> listeners = new ArrayList<>();
+        InetSocketAddress bindTo = address;
+        for (EventLoop loop : loops) {
+            InetSocketAddress target = bindTo;
+            TcpListener listener = onLoop(loop, () -> TcpListener.bind(loop, target, options, onAccept));
+            listeners.add(listener);
+            bindTo = new InetSocketAddress(address.getAddress(), listener.port());
+        }
+        return listeners;
+    }
+
+    /** A call that may throw IOException, run on a loop. */
+    private interface LoopCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T onLoop(EventLoop loop, LoopCall<T> call) throws IOException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for event loop " + loop.name(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new CompletionException(e.getCause());
+        }
+    }
+
+    /** Stops and closes every loop, closing their channels. */
+    @Override
+    public void close() {
+        loops.forEach(EventLoop::close);
+    }
+}

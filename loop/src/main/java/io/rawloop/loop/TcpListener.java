@@ -1,0 +1,197 @@
+package io.rawloop.loop;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A listening TCP socket on the loop: accepts connections and hands each to a callback, which
+ * sets its {@link ConnectionHandler}.
+ *
+ * <p>Accept failures do not spin. When {@code accept} fails (typically EMFILE: the process is
+ * out of file descriptors), a level-triggered selector would report the listener ready again at
+ * once, and the loop would burn a core retrying. So the listener stops watching for OP_ACCEPT
+ * and tries again after a back-off that starts at 50 ms and doubles up to 1 s (DESIGN.md §5).
+ */
+public final class TcpListener extends Selectable {
+
+    /**
+     * How to listen.
+     *
+     * @param backlog   the kernel's queue of connections not yet accepted
+     * @param reusePort SO_REUSEPORT: several sockets, typically one per loop, bind the same port
+     *                  and the kernel spreads connections among them
+     */
+    public record Options(int backlog, boolean reusePort) {
+        /** Backlog 1024, no SO_REUSEPORT. */
+        public static final Options DEFAULT = new Options(1024, false);
+
+        /** Validates. */
+        public Options {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be at least 1, not " + backlog);
+            }
+        }
+    }
+
+    /** Connections accepted per readiness, so a flood of connects cannot monopolise a turn. */
+    private static final int ACCEPTS_PER_TURN = 64;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private final ServerSocketChannel channel;
+    private final Consumer<TcpConnection> onAccept;
+    private final InetSocketAddress localAddress;
+    private Duration backoff = FIRST_BACKOFF;
+    private Timer backoffTimer;
+    private boolean paused;
+    private boolean closed;
+    private long acceptFailures;
+
+    private TcpListener(EventLoop loop, ServerSocketChannel channel, Consumer<TcpConnection> onAccept)
+            throws IOException {
+        super(loop);
+        this.channel = channel;
+        this.onAccept = onAccept;
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /**
+     * Binds {@code address} (port 0: any free port) and accepts on {@code loop}. Loop thread.
+     *
+     * @throws IOException if the address cannot be bound; the message names it
+     */
+    public static TcpListener bind(EventLoop loop, SocketAddress address, Options options,
+                                   Consumer<TcpConnection> onAccept) throws IOException {
+        loop.checkInLoop("TcpListener.bind");
+        Objects.requireNonNull(onAccept, "onAccept");
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (options.reusePort()) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            channel.bind(address, options.backlog());
+            TcpListener listener = new TcpListener(loop, channel, onAccept);
+            listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
+            return listener;
+        } catch (IOException | UnsupportedOperationException e) {
+            channel.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    void onReady(int readyOps) {
+        for (int i = 0; i < ACCEPTS_PER_TURN && !closed && !paused; i++) {
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                backOff(e);
+                return;
+            }
+            if (accepted == null) {
+                return;   // the queue is empty (or another loop's listener took it)
+            }
+            backoff = FIRST_BACKOFF;
+            TcpConnection connection;
+            try {
+                connection = TcpConnection.accepted(loop, accepted);
+            } catch (IOException e) {
+                closeQuietly(accepted);   // the peer went away between accept and setup
+                continue;
+            }
+            onAccept.accept(connection);
+        }
+    }
+
+    private void backOff(IOException cause) {
+        acceptFailures++;
+        System.getLogger("io.rawloop.loop").log(System.Logger.Level.WARNING,
+                "accept on " + localAddress + " failed (" + cause.getMessage() + "); retrying in "
+                        + backoff.toMillis() + " ms");
+        interest(SelectionKey.OP_ACCEPT, false);
+        backoffTimer = loop.schedule(backoff, () -> {
+            backoffTimer = null;
+            if (!paused && !closed) {
+                interest(SelectionKey.OP_ACCEPT, true);
+            }
+        });
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    /** Stops accepting (for example at a connection cap); the kernel keeps queueing up to the backlog. */
+    public void pauseAccepting() {
+        loop.checkInLoop("TcpListener.pauseAccepting");
+        paused = true;
+        interest(SelectionKey.OP_ACCEPT, false);
+    }
+
+    /** Undoes {@link #pauseAccepting()}. */
+    public void resumeAccepting() {
+        loop.checkInLoop("TcpListener.resumeAccepting");
+        paused = false;
+        if (backoffTimer == null) {
+            interest(SelectionKey.OP_ACCEPT, true);
+        }
+    }
+
+    /** How many accepts have failed (each one backed off). */
+    public long acceptFailures() {
+        return acceptFailures;
+    }
+
+    /** The bound address, with the real port when bound to port 0. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return localAddress.getPort();
+    }
+
+    /** Stops listening; connections already accepted are not affected. Idempotent. Loop thread. */
+    public void close() {
+        loop.checkInLoop("TcpListener.close");
+        closeChannel();
+    }
+
+    @Override
+    void closeBecauseLoopCloses() {
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (backoffTimer != null) {
+            backoffTimer.cancel();
+        }
+        closeQuietly(channel);
+        loop.deregistered();
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + localAddress + (closed ? ", closed" : "") + "]";
+    }
+}

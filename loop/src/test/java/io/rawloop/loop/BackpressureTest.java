@@ -1,0 +1,92 @@
+package io.rawloop.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A peer that stops reading must not make the server buffer without bound. */
+class BackpressureTest {
+
+    @Test
+    @Timeout(60)
+    void aPeerThatStopsReadingPausesTheEchoAtTheHighWatermarkAndResumesBelowTheLow() throws Exception {
+        int total = 16 * 1024 * 1024;
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resumed = new CountDownLatch(1);
+        long[] maxPending = new long[1];
+        CompletableFuture<TcpConnection> serverSide = new CompletableFuture<>();
+        ConnectionHandler echo = new EchoHandler(1) {
+            @Override
+            public void onData(TcpConnection c, ByteBuffer data) {
+                super.onData(c, data);
+                maxPending[0] = Math.max(maxPending[0], c.pendingBytes());
+            }
+
+            @Override
+            public void onWritabilityChanged(TcpConnection c, boolean writable) {
+                (writable ? resumed : paused).countDown();
+            }
+        };
+        try (RunningLoop running = new RunningLoop()) {
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        c.setHandler(echo);
+                        serverSide.complete(c);
+                    }));
+            try (Socket socket = new Socket(listener.localAddress().getAddress(), listener.port())) {
+                byte[] data = new byte[total];
+                new Random(7).nextBytes(data);
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        for (int off = 0; off < total; off += 8192) {
+                            out.write(data, off, 8192);
+                        }
+                        socket.shutdownOutput();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                // The client reads nothing yet: the echo backs up until the server must stop reading.
+                assertTrue(paused.await(30, TimeUnit.SECONDS), "writability went false at the high watermark");
+                TcpConnection c = serverSide.get(5, TimeUnit.SECONDS);
+                assertFalse(running.call(c::isReading), "reading is paused while the queue is over the high watermark");
+                int ops = running.call(() -> c.key.interestOps());
+                assertEquals(SelectionKey.OP_WRITE, ops, "waiting to write, not reading");
+                assertFalse(writer.isDone(), "so the writer is stuck in the kernel, not in our heap");
+                assertEquals(1, resumed.getCount(), "no resume while nobody reads");
+
+                CRC32 expected = new CRC32();
+                expected.update(data);
+                CRC32 received = new CRC32();
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[65536];
+                long count = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    received.update(buffer, 0, n);
+                    count += n;
+                }
+                writer.get(30, TimeUnit.SECONDS);
+                assertEquals(total, count);
+                assertEquals(expected.getValue(), received.getValue(), "every byte came back, in order");
+                assertTrue(resumed.await(5, TimeUnit.SECONDS), "reading resumed below the low watermark");
+            }
+            long bound = TcpConnection.DEFAULT_HIGH_WATERMARK + 64 * 1024;   // + at most one read's worth
+            assertTrue(maxPending[0] <= bound, "memory held stays bounded: max pending " + maxPending[0]);
+            assertTrue(maxPending[0] >= TcpConnection.DEFAULT_HIGH_WATERMARK, "the watermark was really reached");
+        }
+    }
+}
