@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -367,6 +368,23 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (thread != Thread.currentThread()) {
             wakeUpIfSelecting();
         }
+    }
+
+    /**
+     * Runs {@code call} on the loop thread and hands its result, or what it threw, to a
+     * CompletableFuture: for setup code and tests on other threads. Built on {@link #execute}.
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> call) {
+        Objects.requireNonNull(call, "call");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
     }
 
     private void wakeUpIfSelecting() {

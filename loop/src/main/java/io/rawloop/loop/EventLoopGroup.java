@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,22 +78,9 @@ public final class EventLoopGroup implements AutoCloseable {
         return listeners;
     }
 
-    /** A call that may throw IOException, run on a loop. */
-    private interface LoopCall<T> {
-        T call() throws IOException;
-    }
-
-    private static <T> T onLoop(EventLoop loop, LoopCall<T> call) throws IOException {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
+    private static <T> T onLoop(EventLoop loop, Callable<T> call) throws IOException {
         try {
-            return result.get();
+            return loop.submit(call).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for event loop " + loop.name(), e);

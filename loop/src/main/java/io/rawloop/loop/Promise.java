@@ -259,42 +259,35 @@ public final class Promise<T> {
     /** A promise of {@code fn(value)}; a failure, or {@code fn} throwing, fails it. */
     public <U> Promise<U> map(Function<? super T, ? extends U> fn) {
         Objects.requireNonNull(fn, "fn");
-        Promise<U> result = derived();
-        onComplete((v, f) -> {
-            if (f != null) {
-                result.fail(f);
-                return;
-            }
-            U mapped;
-            try {
-                mapped = fn.apply(v);
-            } catch (Throwable t) {
-                result.fail(t);
-                return;
-            }
-            result.complete(mapped);
-        });
-        return result;
+        return onSuccess((v, result) -> result.complete(fn.apply(v)));
     }
 
     /** A promise of the promise {@code fn(value)} returns: asynchronous steps in sequence. */
     public <U> Promise<U> flatMap(Function<? super T, Promise<U>> fn) {
         Objects.requireNonNull(fn, "fn");
+        return onSuccess((v, result) -> {
+            Promise<U> next = Objects.requireNonNull(fn.apply(v), "flatMap function returned null");
+            result.onCancel(next::cancel);
+            next.onComplete(result::settleFrom);
+        });
+    }
+
+    /**
+     * The shape of map and flatMap: a derived promise that this promise's failure fails, and
+     * that {@code step} settles from its value (a step that throws fails it too).
+     */
+    private <U> Promise<U> onSuccess(BiConsumer<? super T, Promise<U>> step) {
         Promise<U> result = derived();
         onComplete((v, f) -> {
             if (f != null) {
                 result.fail(f);
                 return;
             }
-            Promise<U> next;
             try {
-                next = Objects.requireNonNull(fn.apply(v), "flatMap function returned null");
+                step.accept(v, result);
             } catch (Throwable t) {
                 result.fail(t);
-                return;
             }
-            result.onCancel(next::cancel);
-            next.onComplete(result::settleFrom);
         });
         return result;
     }

@@ -1,7 +1,6 @@
 package io.rawloop.loop;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A loop started on its own thread, and a way for the test thread to run code on it and wait. */
@@ -20,28 +19,12 @@ final class RunningLoop implements AutoCloseable {
 
     /** Runs {@code call} on the loop thread and waits (at most 30 s) for its result. */
     <T> T call(Callable<T> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result.get(30, TimeUnit.SECONDS);
+        return loop.submit(call).get(30, TimeUnit.SECONDS);
     }
 
     /** Waits (at most 30 s) for a promise made on the loop by {@code call}. */
     <T> T await(Callable<Promise<T>> call) throws Exception {
-        CompletableFuture<Promise<T>> made = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                made.complete(call.call());
-            } catch (Throwable t) {
-                made.completeExceptionally(t);
-            }
-        });
-        return made.get(30, TimeUnit.SECONDS).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return call(call).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Override

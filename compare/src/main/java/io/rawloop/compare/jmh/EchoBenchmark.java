@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -106,20 +106,7 @@ public class EchoBenchmark {
         }
     }
 
-    /** A call that may throw, run on a loop thread; blocks for its result. */
-    interface LoopCall<T> {
-        T call() throws Exception;
-    }
-
-    static <T> T onLoop(EventLoop loop, LoopCall<T> call) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result.get(30, TimeUnit.SECONDS);
+    static <T> T onLoop(EventLoop loop, Callable<T> call) throws Exception {
+        return loop.submit(call).get(30, TimeUnit.SECONDS);
     }
 }
