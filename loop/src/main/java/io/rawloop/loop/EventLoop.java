@@ -59,6 +59,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventLoop implements Executor, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.rawloop.loop");
+    /** The loop the current thread is running, if any: read only to word error messages. */
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
     /** What {@link #selectTimeoutMillis()} returns when nothing is due: block until woken. */
     static final long BLOCK_UNTIL_WOKEN = -1;
@@ -251,10 +253,10 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Starts {@link #run()} on a new platform thread named after the loop; returns at once. */
     public Thread start() {
-        if (thread != null) {
-            throw new IllegalStateException("event loop " + name + " is already running");
-        }
         Thread t = Thread.ofPlatform().name(name).unstarted(this::run);
+        // Claim the loop for the new thread before returning: from now on, loop-confined calls
+        // from the caller are refused and close() waits for the thread, as for a running loop.
+        claim(t);
         t.start();
         return t;
     }
@@ -328,18 +330,25 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void enter() {
+        Thread self = Thread.currentThread();
+        if (thread != self) {   // start() has already claimed the loop for its own thread
+            claim(self);
+        }
+        CURRENT.set(this);
+    }
+
+    private synchronized void claim(Thread runner) {
         if (closed.get()) {
             throw new IllegalStateException("event loop " + name + " is closed");
         }
-        synchronized (this) {
-            if (thread != null) {
-                throw new IllegalStateException("event loop " + name + " is already running on " + thread.getName());
-            }
-            thread = Thread.currentThread();
+        if (thread != null) {
+            throw new IllegalStateException("event loop " + name + " is already running on " + thread.getName());
         }
+        thread = runner;
     }
 
     private void leave() {
+        CURRENT.remove();
         stopRequested = false;
         thread = null;
         if (closeWhenStopped) {
@@ -442,7 +451,20 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
     // endregion timers
 
+    /** The loop the calling thread is running, or null. */
+    static EventLoop current() {
+        return CURRENT.get();
+    }
+
     // region promises and offload
+    /**
+     * Starts {@code body} as a coroutine on this loop and returns its task; see
+     * {@link Coroutine#spawn}. Any thread.
+     */
+    public <T> Promise<T> spawn(Callable<T> body) {
+        return Coroutine.spawn(this, body);
+    }
+
     /** A new pending promise bound to this loop. */
     public <T> Promise<T> newPromise() {
         return new Promise<>(this);

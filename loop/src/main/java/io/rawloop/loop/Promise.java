@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -59,6 +60,8 @@ public final class Promise<T> {
     /** Null, one listener, or an ArrayList of them: most promises have exactly one. */
     private Object listeners;
     private List<Runnable> cancelHooks;
+    /** Set by a coroutine's task: cancel() asks it to unwind instead of settling at once. */
+    private Consumer<CancellationException> cancelRequestHandler;
 
     /** A pending promise on {@code loop}; {@link EventLoop#newPromise()} says the same. */
     public Promise(EventLoop loop) {
@@ -118,7 +121,19 @@ public final class Promise<T> {
         if (cause != null) {
             cancelled.initCause(cause);
         }
+        if (cancelRequestHandler != null && state == State.PENDING) {
+            // A coroutine's task: the request is delivered at its await; the task settles as
+            // cancelled once the coroutine has unwound (its finally blocks have run).
+            loop.checkInLoop("Promise.cancel");
+            cancelRequestHandler.accept(cancelled);
+            return true;
+        }
         return fail(cancelled);
+    }
+
+    /** Makes {@link #cancel} a request handled by {@code handler} (the coroutine behind a task). */
+    void handleCancelRequests(Consumer<CancellationException> handler) {
+        this.cancelRequestHandler = handler;
     }
 
     /** {@link #complete} from any thread, through {@link EventLoop#execute}. */
@@ -133,6 +148,7 @@ public final class Promise<T> {
 
     private void settle(State outcome) {
         state = outcome;
+        cancelRequestHandler = null;
         if (outcome == State.CANCELLED && cancelHooks != null) {
             // Producers' clean-up (cancel a timer, stop a read) happens now, not a turn later.
             List<Runnable> hooks = cancelHooks;
@@ -369,6 +385,28 @@ public final class Promise<T> {
                         result.fail(last);
                     }
                 }
+            });
+        }
+        return result;
+    }
+
+    /**
+     * The outcome of the first input to settle, success or failure (asyncio's
+     * wait(FIRST_COMPLETED)); the others are then cancelled.
+     */
+    public static <T> Promise<T> race(EventLoop loop, List<Promise<T>> promises) {
+        if (promises.isEmpty()) {
+            throw new IllegalArgumentException("race() of no promises would never settle");
+        }
+        Promise<T> result = new Promise<>(loop);
+        for (Promise<T> p : promises) {
+            result.onCancel(p::cancel);
+            p.onComplete((v, f) -> {
+                if (result.isDone()) {
+                    return;
+                }
+                result.settleFrom(v, f);
+                promises.forEach(Promise::cancel);
             });
         }
         return result;

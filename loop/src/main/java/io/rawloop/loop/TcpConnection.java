@@ -168,6 +168,37 @@ public final class TcpConnection extends Selectable {
         refreshReadInterest();
     }
 
+    // region awaitable
+    /**
+     * The next bytes that arrive, as a promise of a fresh buffer; null at end of stream. For
+     * coroutines: {@code await(connection.read())}. The first call makes the connection's handler
+     * an internal one that holds data until read (pausing the peer beyond 64 KiB held), so a
+     * connection is either read this way or through a {@link ConnectionHandler}, not both. One
+     * read may be pending at a time. Loop thread.
+     */
+    public Promise<ByteBuffer> read() {
+        loop.checkInLoop("TcpConnection.read");
+        if (handler == null) {
+            setHandler(new AwaitedReads());
+        }
+        if (!(handler instanceof AwaitedReads reads)) {
+            throw new IllegalStateException("read() on " + this + ", which already has a ConnectionHandler:"
+                    + " use one or the other");
+        }
+        return reads.read(this);
+    }
+
+    /**
+     * Writes {@code data}, then returns a promise that completes once every queued byte has been
+     * handed to the kernel: {@code await(connection.send(buffer))} is a write that waits when the
+     * peer is slow. Loop thread.
+     */
+    public Promise<Void> send(ByteBuffer data) {
+        write(data);
+        return drained();
+    }
+    // endregion awaitable
+
     /** Sets the outgoing-queue watermarks: reading pauses at {@code high}, resumes at {@code low}. */
     public void setWatermarks(int low, int high) {
         if (low < 0 || high <= low) {
@@ -188,11 +219,11 @@ public final class TcpConnection extends Selectable {
             flush();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && state != State.CLOSED && readingWanted()) {
-            read();
+            readOnce();
         }
     }
 
-    private void read() {
+    private void readOnce() {
         ByteBuffer buffer = loop.readBuffer();
         int n;
         try {
@@ -206,10 +237,9 @@ public final class TcpConnection extends Selectable {
         } else if (n < 0) {
             inputEnded = true;
             refreshReadInterest();
+            handler.onEndOfStream(this);   // always reported, even after our own half-close
             if (outputShut) {
-                closeNow(null);
-            } else {
-                handler.onEndOfStream(this);
+                closeNow(null);            // both directions are shut: nothing is left to do
             }
         }
         // n == 0: a spurious wake-up; the selector will tell us again.

@@ -54,6 +54,7 @@ public final class TcpListener extends Selectable {
     private boolean paused;
     private boolean closed;
     private long acceptFailures;
+    private AcceptQueue acceptQueue;
 
     private TcpListener(EventLoop loop, ServerSocketChannel channel, Consumer<TcpConnection> onAccept)
             throws IOException {
@@ -61,6 +62,81 @@ public final class TcpListener extends Selectable {
         this.channel = channel;
         this.onAccept = onAccept;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /**
+     * Binds {@code address} for code that pulls connections with {@link #accept()}, as a
+     * coroutine does: {@code TcpConnection c = await(listener.accept())}. Loop thread.
+     */
+    public static TcpListener bind(EventLoop loop, SocketAddress address, Options options) throws IOException {
+        AcceptQueue queue = new AcceptQueue();
+        TcpListener listener = bind(loop, address, options, queue);
+        queue.listener = listener;
+        listener.acceptQueue = queue;
+        return listener;
+    }
+
+    /**
+     * The next accepted connection; only for a listener bound without a callback. Connections
+     * that nobody has taken yet wait in a queue; at {@value AcceptQueue#MAX_WAITING} the listener
+     * stops accepting until they are taken. Loop thread.
+     */
+    public Promise<TcpConnection> accept() {
+        loop.checkInLoop("TcpListener.accept");
+        if (acceptQueue == null) {
+            throw new IllegalStateException(this + " hands connections to its accept callback: accept() is for"
+                    + " listeners bound without one");
+        }
+        return acceptQueue.take(loop);
+    }
+
+    /** Connections accepted and not yet taken by {@link #accept()}, and readers waiting for one. */
+    private static final class AcceptQueue implements Consumer<TcpConnection> {
+        static final int MAX_WAITING = 128;
+        final java.util.ArrayDeque<TcpConnection> accepted = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<Promise<TcpConnection>> takers = new java.util.ArrayDeque<>();
+        TcpListener listener;
+
+        @Override
+        public void accept(TcpConnection connection) {
+            Promise<TcpConnection> taker;
+            while ((taker = takers.poll()) != null) {
+                if (taker.complete(connection)) {
+                    return;
+                }
+            }
+            accepted.add(connection);
+            if (accepted.size() >= MAX_WAITING) {
+                listener.pauseAccepting();
+            }
+        }
+
+        Promise<TcpConnection> take(EventLoop loop) {
+            TcpConnection ready = accepted.poll();
+            if (ready != null) {
+                if (accepted.size() == MAX_WAITING - 1) {
+                    listener.resumeAccepting();
+                }
+                return Promise.succeeded(loop, ready);
+            }
+            if (listener.closed) {
+                return Promise.failed(loop, new java.nio.channels.ClosedChannelException());
+            }
+            Promise<TcpConnection> taker = loop.newPromise();
+            takers.add(taker);
+            return taker;
+        }
+
+        void closed() {
+            Promise<TcpConnection> taker;
+            while ((taker = takers.poll()) != null) {
+                taker.fail(new java.nio.channels.AsynchronousCloseException());
+            }
+            TcpConnection unclaimed;
+            while ((unclaimed = accepted.poll()) != null) {
+                unclaimed.close();
+            }
+        }
     }
 
     /**
@@ -180,6 +256,9 @@ public final class TcpListener extends Selectable {
         }
         closeQuietly(channel);
         loop.deregistered();
+        if (acceptQueue != null) {
+            acceptQueue.closed();
+        }
     }
 
     private static void closeQuietly(java.nio.channels.Channel c) {

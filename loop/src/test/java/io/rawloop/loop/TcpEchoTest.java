@@ -33,49 +33,10 @@ class TcpEchoTest {
         int clients = 1000;
         int size = 64 * 1024;
         EchoHandler echo = new EchoHandler(clients);
-        try (RunningLoop running = new RunningLoop();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (RunningLoop running = new RunningLoop()) {
             TcpListener listener = running.call(() -> TcpListener.bind(running.loop, ANY_LOOPBACK_PORT,
                     TcpListener.Options.DEFAULT, c -> c.setHandler(echo)));
-            ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-            CountDownLatch allConnected = new CountDownLatch(clients);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                int id = i;
-                done.add(threads.submit(() -> {
-                    Random random = new Random(id);
-                    byte[] sent = new byte[size];
-                    random.nextBytes(sent);
-                    try (Socket socket = new Socket(listener.localAddress().getAddress(), listener.port())) {
-                        allConnected.countDown();
-                        allConnected.await(60, TimeUnit.SECONDS);   // all 1000 are open at once
-                        Future<?> writer = threads.submit(() -> {
-                            OutputStream out = socket.getOutputStream();
-                            for (int off = 0; off < size; ) {
-                                int n = Math.min(size - off, 1 + random.nextInt(8192));
-                                out.write(sent, off, n);
-                                off += n;
-                            }
-                            socket.shutdownOutput();
-                            return null;
-                        });
-                        InputStream in = socket.getInputStream();
-                        byte[] got = in.readNBytes(size);
-                        writer.get();
-                        assertArrayEquals(sent, got, "client " + id + " got its own bytes back");
-                        if (in.read() != -1) {
-                            problems.add("client " + id + ": more bytes than it sent");
-                        }
-                    } catch (Throwable t) {
-                        problems.add("client " + id + ": " + t);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            assertEquals(List.of(), List.copyOf(problems));
+            echoFromEveryClient(listener.localAddress(), clients, size);
             assertTrue(echo.closed.await(30, TimeUnit.SECONDS), "the server closed every connection");
             assertEquals(List.of(), List.copyOf(echo.closeCauses), "every close was clean");
             assertEquals(clients, echo.endOfStreams, "each peer's FIN was reported exactly once");
@@ -110,5 +71,55 @@ class TcpEchoTest {
         } catch (IOException e) {
             throw new AssertionError("SO_REUSEPORT should be available on Linux", e);
         }
+    }
+
+    /**
+     * Opens {@code clients} plain blocking sockets at once; each sends {@code size} random bytes in
+     * random splits while reading, checks it got exactly its own bytes back and then a clean EOF.
+     */
+    static void echoFromEveryClient(InetSocketAddress server, int clients, int size) throws Exception {
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        CountDownLatch allConnected = new CountDownLatch(clients);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int id = i;
+                done.add(threads.submit(() -> {
+                    Random random = new Random(id);
+                    byte[] sent = new byte[size];
+                    random.nextBytes(sent);
+                    try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
+                        allConnected.countDown();
+                        allConnected.await(60, TimeUnit.SECONDS);   // all of them are open at once
+                        Future<?> writer = threads.submit(() -> {
+                            OutputStream out = socket.getOutputStream();
+                            for (int off = 0; off < size; ) {
+                                int n = Math.min(size - off, 1 + random.nextInt(8192));
+                                out.write(sent, off, n);
+                                off += n;
+                            }
+                            socket.shutdownOutput();
+                            return null;
+                        });
+                        InputStream in = socket.getInputStream();
+                        byte[] got = in.readNBytes(size);
+                        writer.get();
+                        if (!java.util.Arrays.equals(sent, got)) {
+                            problems.add("client " + id + ": did not get its own bytes back");
+                        }
+                        if (in.read() != -1) {
+                            problems.add("client " + id + ": more bytes than it sent");
+                        }
+                    } catch (Throwable t) {
+                        problems.add("client " + id + ": " + t);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(List.of(), List.copyOf(problems));
     }
 }
