@@ -198,6 +198,15 @@ public final class Promise<T> {
         return this;
     }
 
+    /** Withdraws a listener added with {@link #onComplete} that has not been queued yet. */
+    void removeListener(Object listener) {
+        if (listeners == listener) {
+            listeners = null;
+        } else if (listeners instanceof ArrayList<?> many) {
+            many.remove(listener);
+        }
+    }
+
     /**
      * For producers: runs {@code hook} synchronously when this promise is cancelled, so the
      * work behind it stops at once (a timer, a pending read). Not called on success or failure.

@@ -151,9 +151,9 @@ class CoroutineTest {
             task.cancel();
         });
         loop.runUntilIdle();
-        // The cancellation came while the coroutine was still suspended, so it made the
-        // listener's wake-up stale: asyncio does the same (a done future, then cancel() before
-        // the task stepped, raises CancelledError).
+        // The cancellation came while the coroutine was still suspended, so the one wake-up
+        // (the promise's listener) delivers the cancellation, not the value: asyncio does the
+        // same (a done future, then cancel() before the task stepped, raises CancelledError).
         assertEquals(List.of("cancelled"), outcomes, "resumed exactly once");
         assertEquals(0, loop.stats().callbackErrors(), "no second resumption was even attempted");
         assertTrue(task.isDone());
