@@ -1,0 +1,157 @@
+package io.rawloop.http;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The machine both parsers share: gather a head, decode it, read the body it declares, report
+ * each step as an {@link HttpEvent}, then start over for the next message.
+ *
+ * <pre>
+ *   HEAD ──head complete──▶ BODY ──body done──▶ COMPLETE ──next parse()──▶ HEAD
+ *     │                      │                     └──after 101 or CONNECT──▶ SWITCHED
+ *     └──── any rejection ───┴──▶ FAILED (every later call throws the same rejection)
+ * </pre>
+ * SWITCHED: the connection no longer speaks HTTP (a tunnel, another protocol); the parser
+ * consumes nothing more and leaves the bytes to whoever takes the connection over.
+ *
+ * @param <H> the head type: {@link RequestHead} or {@link ResponseHead}
+ */
+final class MessageReader<H> {
+
+    /** Turns a complete head into H and its framing; null means "skip it" (a 1xx response). */
+    interface Decoder<H> {
+        H decode(byte[] head, int length, long base) throws HttpException;
+
+        Framing framing(H head);
+
+        /** True if after this message the connection stops speaking HTTP (101, CONNECT). */
+        boolean switchesProtocol(H head);
+    }
+
+    /** Where the reader is; see the class comment. */
+    enum Phase { HEAD, BODY, COMPLETE, SWITCHED, FAILED }
+
+    private final HeadScanner scanner;
+    private final BodyReader body;
+    private final Decoder<H> decoder;
+    private Phase phase = Phase.HEAD;
+    private H head;
+    private long messageOffset;
+    private HttpException failure;
+
+    MessageReader(HttpLimits limits, boolean request, Decoder<H> decoder) {
+        this.scanner = new HeadScanner(limits, true, request ? 414 : 400);
+        this.body = new BodyReader(limits);
+        this.decoder = decoder;
+    }
+
+    HttpEvent parse(ByteBuffer in) throws HttpException {
+        if (phase == Phase.FAILED) {
+            throw failure;
+        }
+        try {
+            return step(in);
+        } catch (HttpException e) {
+            phase = Phase.FAILED;
+            failure = e;
+            throw e;
+        }
+    }
+
+    private HttpEvent step(ByteBuffer in) throws HttpException {
+        if (phase == Phase.COMPLETE) {
+            phase = decoder.switchesProtocol(head) ? Phase.SWITCHED : Phase.HEAD;
+            messageOffset = 0;
+        }
+        if (phase == Phase.SWITCHED) {
+            return HttpEvent.NEED_MORE;   // not ours to read any more
+        }
+        while (true) {
+            if (phase == Phase.HEAD) {
+                int before = in.position();
+                boolean complete = scanner.scan(in, messageOffset);
+                messageOffset += in.position() - before;
+                if (!complete) {
+                    return HttpEvent.NEED_MORE;
+                }
+                // The head outlives the scanner's buffer (Headers point into it): one copy per message.
+                byte[] bytes = Arrays.copyOf(scanner.buffer(), scanner.length());
+                long base = messageOffset - bytes.length;
+                scanner.reset();
+                H decoded = decoder.decode(bytes, bytes.length, base);
+                if (decoded == null) {
+                    messageOffset = 0;   // an interim response: skipped, the final one follows
+                    continue;
+                }
+                head = decoded;
+                body.start(decoder.framing(decoded));
+                phase = Phase.BODY;
+                return HttpEvent.HEAD;
+            }
+            // Phase.BODY
+            int before = in.position();
+            BodyReader.Step step = body.read(in, messageOffset);
+            messageOffset += in.position() - before;
+            switch (step) {
+                case NEED_MORE -> {
+                    return HttpEvent.NEED_MORE;
+                }
+                case DATA -> {
+                    return HttpEvent.BODY;
+                }
+                case DONE -> {
+                    phase = Phase.COMPLETE;
+                    return HttpEvent.COMPLETE;
+                }
+            }
+        }
+    }
+
+    /**
+     * The input ended. COMPLETE if that ends a close-delimited body, NEED_MORE between messages;
+     * a rejection in the middle of a message.
+     */
+    HttpEvent finish() throws HttpException {
+        if (phase == Phase.FAILED) {
+            throw failure;
+        }
+        try {
+            if (phase == Phase.BODY) {
+                body.finish(messageOffset);
+                phase = Phase.COMPLETE;
+                return HttpEvent.COMPLETE;
+            }
+            if (phase == Phase.HEAD && (messageOffset > 0)) {
+                throw new HttpException(400, "connection closed in the middle of the head", messageOffset);
+            }
+            return HttpEvent.NEED_MORE;
+        } catch (HttpException e) {
+            phase = Phase.FAILED;
+            failure = e;
+            throw e;
+        }
+    }
+
+    H head() {
+        return head;
+    }
+
+    ByteBuffer body() {
+        return body.data();
+    }
+
+    Headers trailers() {
+        return body.trailers();
+    }
+
+    /** True once the connection has switched away from HTTP (after 101, or a CONNECT request). */
+    boolean switched() {
+        return phase == Phase.SWITCHED || (phase == Phase.COMPLETE && decoder.switchesProtocol(head));
+    }
+
+    /** True between messages: nothing of a next message has been read yet. */
+    boolean atMessageBoundary() {
+        return (phase == Phase.HEAD || phase == Phase.COMPLETE) && (phase == Phase.COMPLETE || messageOffset == 0);
+    }
+}

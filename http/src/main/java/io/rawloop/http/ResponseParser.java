@@ -1,0 +1,116 @@
+package io.rawloop.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client side's parser: bytes in, responses out, incrementally, like {@link RequestParser}.
+ *
+ * <p>A response's body depends on the request (RFC 9112 §6.3): call {@link #expectResponseTo}
+ * with each request's method before its response arrives, so that a response to HEAD is read
+ * without a body. Interim responses (1xx other than 101) are skipped to the final one. A body
+ * without Content-Length or chunked ends when the connection does: call {@link #finish()}.
+ */
+public final class ResponseParser {
+
+    private final MessageReader<ResponseHead> reader;
+    private boolean toHead;
+
+    /** A parser with {@link HttpLimits#DEFAULT}. */
+    public ResponseParser() {
+        this(HttpLimits.DEFAULT);
+    }
+
+    /** A parser with the given limits ({@code maxBody} caps a response body). */
+    public ResponseParser(HttpLimits limits) {
+        int maxCount = limits.maxHeaderCount();
+        this.reader = new MessageReader<>(limits, false, new MessageReader.Decoder<>() {
+            @Override
+            public ResponseHead decode(byte[] head, int length, long base) throws HttpException {
+                return decodeResponse(head, length, base, maxCount, toHead);
+            }
+
+            @Override
+            public Framing framing(ResponseHead head) {
+                return new Framing(head.framing(), head.contentLength());
+            }
+
+            @Override
+            public boolean switchesProtocol(ResponseHead head) {
+                return head.status() == 101;
+            }
+        });
+    }
+
+    /** Says which request the next response answers; HEAD means it has no body. */
+    public void expectResponseTo(String method) {
+        this.toHead = "HEAD".equals(method);
+    }
+
+    /** Consumes bytes from {@code in} (advancing its position) and says what they completed. */
+    public HttpEvent parse(ByteBuffer in) throws HttpException {
+        return reader.parse(in);
+    }
+
+    /** The connection closed: COMPLETE for a close-delimited body, a rejection mid-message. */
+    public HttpEvent finish() throws HttpException {
+        return reader.finish();
+    }
+
+    /** True after a 101 (Switching Protocols) response: what follows is not HTTP and stays in the buffer. */
+    public boolean switchedProtocol() {
+        return reader.switched();
+    }
+
+    /** True when no byte of a next response has been read. */
+    public boolean atMessageBoundary() {
+        return reader.atMessageBoundary();
+    }
+
+    /** The head of the current response, after {@link HttpEvent#HEAD}. */
+    public ResponseHead head() {
+        return reader.head();
+    }
+
+    /** The body piece of the last {@link HttpEvent#BODY}: a slice of the input. */
+    public ByteBuffer body() {
+        return reader.body();
+    }
+
+    /** Trailer fields of a chunked response, after {@link HttpEvent#COMPLETE}. */
+    public Headers trailers() {
+        return reader.trailers();
+    }
+
+    static ResponseHead decodeResponse(byte[] head, int length, long base, int maxCount, boolean toHead)
+            throws HttpException {
+        int lineEnd = StartLine.lineEnd(head, 0);
+        if (lineEnd < 12 || head[8] != Ascii.SP) {
+            throw new HttpException(400, "malformed status line (expected HTTP/1.1 200 OK)", base);
+        }
+        HttpVersion version = StartLine.version(head, 0, 8, base);
+        if (!StartLine.isDigit(head[9]) || !StartLine.isDigit(head[10]) || !StartLine.isDigit(head[11])
+                || head[9] == '0') {
+            throw new HttpException(400, "status code is not three digits from 100 to 999", base + 9);
+        }
+        int status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
+        String reason = "";
+        if (lineEnd > 12) {
+            if (head[12] != Ascii.SP) {
+                throw new HttpException(400, "status code followed by something other than a space", base + 12);
+            }
+            for (int i = 13; i < lineEnd; i++) {
+                if (!Ascii.isFieldValueChar(head[i])) {
+                    throw new HttpException(400, "invalid character in the reason phrase", base + i);
+                }
+            }
+            reason = new String(head, 13, lineEnd - 13, StandardCharsets.ISO_8859_1);
+        }
+        Headers headers = FieldParser.parse(head, lineEnd + 2, length, maxCount, "header", base);
+        if (status >= 100 && status < 200 && status != 101) {
+            return null;   // interim response: skipped (RFC 9110 §15.2)
+        }
+        Framing framing = Framing.ofResponse(status, toHead, headers, base);
+        return new ResponseHead(version, status, reason, headers, framing.framing(), framing.contentLength());
+    }
+}

@@ -1,0 +1,82 @@
+package io.rawloop.http;
+
+import java.nio.charset.StandardCharsets;
+
+/** The request line and the status line (RFC 9112 §3 and §4), read from a complete head. */
+final class StartLine {
+
+    /** Methods shared rather than allocated per request. */
+    private static final String[] KNOWN_METHODS =
+            {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+
+    private StartLine() {
+    }
+
+    /** The offset just past the line ending at or after {@code from}. */
+    static int lineEnd(byte[] head, int from) {
+        int p = from;
+        while (head[p] != Ascii.CR) {
+            p++;
+        }
+        return p;
+    }
+
+    static String method(byte[] head, int end, long base) throws HttpException {
+        if (end == 0) {
+            throw new HttpException(400, "empty method", base);
+        }
+        for (int i = 0; i < end; i++) {
+            if (!Ascii.isTokenChar(head[i])) {
+                throw new HttpException(400, "invalid character in the method", base + i);
+            }
+        }
+        for (String known : KNOWN_METHODS) {
+            if (known.length() == end && equals(head, 0, known)) {
+                return known;
+            }
+        }
+        return new String(head, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    static String target(byte[] head, int start, int end, long base) throws HttpException {
+        if (start == end) {
+            throw new HttpException(400, "empty request-target", base + start);
+        }
+        for (int i = start; i < end; i++) {
+            if (!Ascii.isTargetChar(head[i])) {
+                throw new HttpException(400, "invalid character 0x" + Integer.toHexString(head[i] & 0xFF)
+                        + " in the request-target", base + i);
+            }
+        }
+        return new String(head, start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    /** "HTTP/1.0" or "HTTP/1.1"; another well-formed version is 505, anything else 400. */
+    static HttpVersion version(byte[] head, int start, int end, long base) throws HttpException {
+        if (end - start != 8 || !equals(head, start, "HTTP/") || head[start + 6] != '.'
+                || !isDigit(head[start + 5]) || !isDigit(head[start + 7])) {
+            throw new HttpException(400, "malformed HTTP version (expected HTTP/1.1 or HTTP/1.0)", base + start);
+        }
+        if (head[start + 5] == '1' && head[start + 7] == '1') {
+            return HttpVersion.HTTP_1_1;
+        }
+        if (head[start + 5] == '1' && head[start + 7] == '0') {
+            return HttpVersion.HTTP_1_0;
+        }
+        throw new HttpException(505, "HTTP version " + (char) head[start + 5] + "." + (char) head[start + 7]
+                + " is not supported", base + start);
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    static boolean equals(byte[] data, int at, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (data[at + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
