@@ -1,0 +1,181 @@
+package io.rawloop.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes HTTP/1.1 messages into a reusable byte array: a start line, field lines, and a body
+ * framed by Content-Length or chunked coding with trailers. Status lines and the Date line are
+ * pre-encoded; a pre-encoded field line ({@link #fieldLine(byte[])}) is one array copy.
+ *
+ * <pre>{@code
+ * HttpWriter w = new HttpWriter();                 // one per connection, reused
+ * w.status(HttpVersion.HTTP_1_1, 200).date()
+ *  .field("Content-Type", "text/plain").contentLength(body.length).endHead().body(body);
+ * connection.write(w.take());                      // a copy the connection may keep
+ * }</pre>
+ *
+ * Field names and values are checked as a parser would check them, so a value carrying CR or
+ * LF cannot split a response in two (response splitting).
+ */
+public final class HttpWriter {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] data = new byte[1024];
+    private int length;
+
+    /** Starts a response with a pre-encoded status line. */
+    public HttpWriter status(HttpVersion version, int status) {
+        return bytes(StatusLines.of(version, status));
+    }
+
+    /** Starts a request: {@code METHOD target HTTP/1.1}. */
+    public HttpWriter requestLine(String method, String target) {
+        check(method, true, "method");
+        if (target.isEmpty()) {
+            throw new IllegalArgumentException("empty request-target");
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c > 0x7E || !Ascii.isTargetChar((byte) c)) {
+                throw new IllegalArgumentException("invalid character in request-target: " + target);
+            }
+        }
+        return ascii(method).bytes(new byte[] {' '}).ascii(target).ascii(" HTTP/1.1\r\n");
+    }
+
+    /** A field line; name and value are checked (no CR, LF or NUL can slip through). */
+    public HttpWriter field(String name, String value) {
+        check(name, true, "field name");
+        check(value, false, "value of " + name);
+        return latin1(name).ascii(": ").latin1(value).bytes(CRLF);
+    }
+
+    /** A whole pre-encoded field line, CRLF included ({@code "Server: rawloop\r\n"}). */
+    public HttpWriter fieldLine(byte[] line) {
+        return bytes(line);
+    }
+
+    /** Every field of {@code headers}. */
+    public HttpWriter fields(Headers headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            field(headers.name(i), headers.value(i));
+        }
+        return this;
+    }
+
+    /** The Date line of the current second (cached). */
+    public HttpWriter date() {
+        return bytes(DateHeader.now());
+    }
+
+    /** {@code Content-Length: n}. */
+    public HttpWriter contentLength(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative Content-Length " + n);
+        }
+        return bytes(CONTENT_LENGTH).ascii(Long.toString(n)).bytes(CRLF);
+    }
+
+    /** {@code Transfer-Encoding: chunked}. */
+    public HttpWriter chunked() {
+        return bytes(CHUNKED);
+    }
+
+    /** The empty line that ends the head. */
+    public HttpWriter endHead() {
+        return bytes(CRLF);
+    }
+
+    /** Body bytes, as they are (the head declared their framing). */
+    public HttpWriter body(byte[] body) {
+        return bytes(body);
+    }
+
+    /** Body bytes from a buffer (its position is not moved). */
+    public HttpWriter body(ByteBuffer body) {
+        int n = body.remaining();
+        ensure(n);
+        body.get(body.position(), data, length, n);
+        length += n;
+        return this;
+    }
+
+    /** One chunk: its size in hex, the data, CRLF. An empty chunk is skipped (it would end the body). */
+    public HttpWriter chunk(ByteBuffer data) {
+        if (!data.hasRemaining()) {
+            return this;
+        }
+        return ascii(Integer.toHexString(data.remaining())).bytes(CRLF).body(data).bytes(CRLF);
+    }
+
+    /** The last chunk, the trailer fields, and the empty line that ends the message. */
+    public HttpWriter lastChunk(Headers trailers) {
+        bytes(LAST_CHUNK);
+        fields(trailers);
+        return bytes(CRLF);
+    }
+
+    /** Bytes written so far. */
+    public int length() {
+        return length;
+    }
+
+    /** A copy of what was written, for a connection to keep; the writer is then empty again. */
+    public ByteBuffer take() {
+        ByteBuffer out = ByteBuffer.wrap(Arrays.copyOf(data, length));
+        length = 0;
+        return out;
+    }
+
+    /** Forgets what was written. */
+    public void reset() {
+        length = 0;
+    }
+
+    private HttpWriter bytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, data, length, b.length);
+        length += b.length;
+        return this;
+    }
+
+    private HttpWriter ascii(String s) {
+        return latin1(s);
+    }
+
+    private HttpWriter latin1(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            data[length + i] = (byte) s.charAt(i);
+        }
+        length += n;
+        return this;
+    }
+
+    private void ensure(int n) {
+        if (length + n > data.length) {
+            data = Arrays.copyOf(data, Math.max(length + n, data.length * 2));
+        }
+    }
+
+    private static void check(String s, boolean token, String what) {
+        if (token && s.isEmpty()) {
+            throw new IllegalArgumentException("empty " + what);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c <= 0xFF && (token ? Ascii.isTokenChar((byte) c) : Ascii.isFieldValueChar((byte) c));
+            if (!ok) {
+                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what
+                        + (c == '\r' || c == '\n' ? " (CR and LF would split the message)" : ""));
+            }
+        }
+    }
+}
