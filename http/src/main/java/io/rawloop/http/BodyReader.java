@@ -145,9 +145,10 @@ final class BodyReader {
                 }
                 case TRAILERS -> {
                     if (trailerScanner.scan(in, at)) {
-                        byte[] section = java.util.Arrays.copyOf(trailerScanner.buffer(), trailerScanner.length());
-                        trailerScanner.reset();
-                        trailers = FieldParser.parse(section, 0, section.length, maxTrailerCount, "trailer", at);
+                        int length = trailerScanner.length();
+                        int lines = trailerScanner.fieldLines();
+                        byte[] section = trailerScanner.takeBuffer();
+                        trailers = FieldParser.parse(section, 0, length, lines, maxTrailerCount, "trailer", at);
                         state = State.DONE;
                         return Step.DONE;
                     }

@@ -1,7 +1,5 @@
 package io.rawloop.http;
 
-import java.util.Arrays;
-
 /**
  * Reads the field lines of a complete header or trailer section (RFC 9112 §5, RFC 9110 §5.5)
  * into {@link Headers}, refusing what a lenient parser would have to guess about:
@@ -17,11 +15,14 @@ final class FieldParser {
      * @param data  the section, lines ending in CRLF, the last one empty
      * @param from  where the first field line starts
      * @param end   the end of the section (after the final CRLF)
+     * @param lines how many field lines the section has (sizes the offsets array)
      * @param base  where {@code data[0]} is in the message, for error offsets
      */
-    static Headers parse(byte[] data, int from, int end, int maxCount, String what, long base) throws HttpException {
+    static Headers parse(byte[] data, int from, int end, int lines, int maxCount, String what, long base)
+            throws HttpException {
         int count = 0;
-        int[] bounds = new int[32];
+        // Sized once from the line count the scanner kept: no allocation grows with the fields.
+        int[] bounds = new int[4 * Math.min(lines, maxCount + 1)];
         int p = from;
         while (true) {
             int lineEnd = p;
@@ -67,9 +68,6 @@ final class FieldParser {
             }
             if (count == maxCount) {
                 throw new HttpException(431, "more than " + maxCount + " " + what + " fields", base + p);
-            }
-            if (4 * count + 4 > bounds.length) {
-                bounds = Arrays.copyOf(bounds, bounds.length * 2);
             }
             bounds[4 * count] = p;
             bounds[4 * count + 1] = colon;

@@ -28,6 +28,10 @@ final class HeadScanner {
     /** Where the start line ends (0 for a trailer section, or until it has ended). */
     private int firstLineEnd;
     private boolean afterCr;
+    /** Set by a scan that reached the empty line. */
+    private boolean complete;
+    /** For direct buffers only: bytes are scanned from this heap copy, a slice at a time. */
+    private byte[] scratch;
 
     /**
      * @param hasStartLine    false for a trailer section
@@ -47,73 +51,88 @@ final class HeadScanner {
      * @return true once the section is complete; false if all of {@code in} was consumed first
      */
     boolean scan(ByteBuffer in, long offset) throws HttpException {
-        int start = in.position();
-        int limit = in.limit();
-        int p = start;
-        try {
-            while (p < limit) {
-                byte b = in.get(p);
-                if (afterCr) {
-                    if (b != Ascii.LF) {
-                        throw new HttpException(400, "bare CR in the header section (CR must be followed by LF)",
-                                offset + p - start);
-                    }
-                    afterCr = false;
-                    append(b, offset + p - start);
-                    p++;
-                    if (length - lineStart == 2) {               // an empty line
-                        if (lines == 0 && hasStartLine) {
-                            // RFC 9112 §2.2: ignore empty lines before the request line.
-                            length = 0;
-                            lineStart = 0;
-                            continue;
-                        }
-                        in.position(p);
-                        return true;
-                    }
-                    lines++;
-                    if (lines == 1) {
-                        firstLineEnd = length;
-                    }
-                    lineStart = length;
-                } else if (b == Ascii.CR) {
-                    afterCr = true;
-                    append(b, offset + p - start);
-                    p++;
-                } else if (b == Ascii.LF) {
-                    throw new HttpException(400, "bare LF in the header section (lines must end with CRLF)",
-                            offset + p - start);
-                } else {
-                    // Copy the run of ordinary bytes up to the next CR or LF in one go.
-                    int end = p + 1;
-                    while (end < limit) {
-                        byte c = in.get(end);
-                        if (c == Ascii.CR || c == Ascii.LF) {
-                            break;
-                        }
-                        end++;
-                    }
-                    appendRun(in, p, end - p, offset + p - start);
-                    p = end;
-                }
-            }
-            in.position(p);
-            return false;
-        } catch (HttpException e) {
-            in.position(p);
-            throw e;
+        complete = false;
+        if (in.hasArray()) {   // the common, hot case: read the heap array directly
+            int base = in.arrayOffset();
+            in.position(scan(in.array(), base + in.position(), base + in.limit(), offset) - base);
+            return complete;
         }
+        // A direct buffer: through a small reusable heap array, a slice at a time.
+        if (scratch == null) {
+            scratch = new byte[2048];
+        }
+        while (in.hasRemaining() && !complete) {
+            int at = in.position();
+            int n = Math.min(in.remaining(), scratch.length);
+            in.get(at, scratch, 0, n);
+            int stop = scan(scratch, 0, n, offset);
+            in.position(at + stop);
+            offset += stop;
+        }
+        return complete;
+    }
+
+    /** The scan itself, over {@code a[start, limit)}; returns where it stopped, sets {@link #complete}. */
+    private int scan(byte[] a, int start, int limit, long offset) throws HttpException {
+        int p = start;
+        while (p < limit) {
+            byte b = a[p];
+            if (afterCr) {
+                if (b != Ascii.LF) {
+                    throw new HttpException(400, "bare CR in the header section (CR must be followed by LF)",
+                            offset + p - start);
+                }
+                afterCr = false;
+                p++;
+                if (endOfLine(offset + p - start)) {
+                    complete = true;
+                    return p;
+                }
+            } else if (b == Ascii.CR) {
+                afterCr = true;
+                p++;
+                append(b, offset + p - start);
+            } else if (b == Ascii.LF) {
+                throw new HttpException(400, "bare LF in the header section (lines must end with CRLF)",
+                        offset + p - start);
+            } else {
+                // Copy the run of ordinary bytes up to the next CR or LF in one go.
+                int end = p + 1;
+                while (end < limit && a[end] != Ascii.CR && a[end] != Ascii.LF) {
+                    end++;
+                }
+                ensure(end - p, offset + p - start);
+                System.arraycopy(a, p, buffer, length, end - p);
+                length += end - p;
+                p = end;
+            }
+        }
+        return p;
+    }
+
+    /** After a CRLF: true if it was the empty line that ends the section. */
+    private boolean endOfLine(long at) throws HttpException {
+        append(Ascii.LF, at);
+        if (length - lineStart == 2) {               // an empty line
+            if (lines == 0 && hasStartLine) {
+                // RFC 9112 §2.2: ignore empty lines before the request line.
+                length = 0;
+                lineStart = 0;
+                return false;
+            }
+            return true;
+        }
+        lines++;
+        if (lines == 1) {
+            firstLineEnd = length;
+        }
+        lineStart = length;
+        return false;
     }
 
     private void append(byte b, long at) throws HttpException {
         ensure(1, at);
         buffer[length++] = b;
-    }
-
-    private void appendRun(ByteBuffer in, int from, int n, long at) throws HttpException {
-        ensure(n, at);
-        in.get(from, buffer, length, n);
-        length += n;
     }
 
     private void ensure(int n, long at) throws HttpException {
@@ -136,9 +155,30 @@ final class HeadScanner {
         return buffer;
     }
 
+    /** The array's size: what the scanner holds, for the fuzz test's memory bound. */
+    int capacity() {
+        return buffer.length;
+    }
+
     /** Bytes gathered, including the final empty line. */
     int length() {
         return length;
+    }
+
+    /** Field lines gathered (the start line not counted). */
+    int fieldLines() {
+        return hasStartLine ? lines - 1 : lines;
+    }
+
+    /**
+     * Hands the gathered bytes over (they become the message's own) and starts a fresh array
+     * for the next section, sized like this one: one allocation per message, no second copy.
+     */
+    byte[] takeBuffer() {
+        byte[] taken = buffer;
+        buffer = new byte[Math.max(256, length + 64)];   // the next head is likely the same size
+        reset();
+        return taken;
     }
 
     /** Ready for the next section; keeps the array. */

@@ -1,7 +1,6 @@
 package io.rawloop.http;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * The machine both parsers share: gather a head, decode it, read the body it declares, report
@@ -21,7 +20,7 @@ final class MessageReader<H> {
 
     /** Turns a complete head into H and its framing; null means "skip it" (a 1xx response). */
     interface Decoder<H> {
-        H decode(byte[] head, int length, long base) throws HttpException;
+        H decode(byte[] head, int length, int fieldLines, long base) throws HttpException;
 
         Framing framing(H head);
 
@@ -75,11 +74,12 @@ final class MessageReader<H> {
                 if (!complete) {
                     return HttpEvent.NEED_MORE;
                 }
-                // The head outlives the scanner's buffer (Headers point into it): one copy per message.
-                byte[] bytes = Arrays.copyOf(scanner.buffer(), scanner.length());
-                long base = messageOffset - bytes.length;
-                scanner.reset();
-                H decoded = decoder.decode(bytes, bytes.length, base);
+                // The head outlives the scanner (Headers point into its bytes): take its array.
+                int length = scanner.length();
+                int fields = scanner.fieldLines();
+                byte[] bytes = scanner.takeBuffer();
+                long base = messageOffset - length;
+                H decoded = decoder.decode(bytes, length, fields, base);
                 if (decoded == null) {
                     messageOffset = 0;   // an interim response: skipped, the final one follows
                     continue;
@@ -135,6 +135,11 @@ final class MessageReader<H> {
 
     H head() {
         return head;
+    }
+
+    /** Bytes held in the head scanner's array (for the fuzz test's memory bound). */
+    int heldBytes() {
+        return scanner.capacity();
     }
 
     ByteBuffer body() {

@@ -36,8 +36,8 @@ public final class RequestParser {
         long maxBody = limits.maxBody();
         this.reader = new MessageReader<>(limits, true, new MessageReader.Decoder<>() {
             @Override
-            public RequestHead decode(byte[] head, int length, long base) throws HttpException {
-                return decodeRequest(head, length, base, maxCount, maxBody);
+            public RequestHead decode(byte[] head, int length, int fieldLines, long base) throws HttpException {
+                return decodeRequest(head, length, fieldLines, base, maxCount, maxBody);
             }
 
             @Override
@@ -60,6 +60,11 @@ public final class RequestParser {
     /** The input ended: NEED_MORE between requests, a rejection in the middle of one. */
     public HttpEvent finish() throws HttpException {
         return reader.finish();
+    }
+
+    /** Bytes the parser holds between calls (its head buffer): bounded by the limits. */
+    int heldBytes() {
+        return reader.heldBytes();
     }
 
     /** The head of the current request, after {@link HttpEvent#HEAD}. */
@@ -90,7 +95,7 @@ public final class RequestParser {
         return reader.atMessageBoundary();
     }
 
-    static RequestHead decodeRequest(byte[] head, int length, long base, int maxCount, long maxBody)
+    static RequestHead decodeRequest(byte[] head, int length, int fieldLines, long base, int maxCount, long maxBody)
             throws HttpException {
         int lineEnd = StartLine.lineEnd(head, 0);
         int sp1 = indexOf(head, 0, lineEnd);
@@ -104,7 +109,7 @@ public final class RequestParser {
         }
         String target = StartLine.target(head, sp1 + 1, sp2, base);
         HttpVersion version = StartLine.version(head, sp2 + 1, lineEnd, base);
-        Headers headers = FieldParser.parse(head, lineEnd + 2, length, maxCount, "header", base);
+        Headers headers = FieldParser.parse(head, lineEnd + 2, length, fieldLines, maxCount, "header", base);
         // RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is the tunnel.
         Framing framing = method.equals("CONNECT") ? Framing.NONE : Framing.ofRequest(headers, maxBody, base);
         return new RequestHead(method, target, version, headers, framing.framing(), framing.contentLength());
