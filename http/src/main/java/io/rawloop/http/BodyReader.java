@@ -145,10 +145,10 @@ final class BodyReader {
                 }
                 case TRAILERS -> {
                     if (trailerScanner.scan(in, at)) {
-                        int length = trailerScanner.length();
-                        int lines = trailerScanner.fieldLines();
+                        int lines = trailerScanner.lines();
+                        int[] lineEnds = trailerScanner.lineEnds();
                         byte[] section = trailerScanner.takeBuffer();
-                        trailers = FieldParser.parse(section, 0, length, lines, maxTrailerCount, "trailer", at);
+                        trailers = FieldParser.parse(section, lineEnds, 0, lines, maxTrailerCount, "trailer", at);
                         state = State.DONE;
                         return Step.DONE;
                     }

@@ -2,9 +2,10 @@ package io.rawloop.http;
 
 /**
  * Reads the field lines of a complete header or trailer section (RFC 9112 §5, RFC 9110 §5.5)
- * into {@link Headers}, refusing what a lenient parser would have to guess about:
- * obs-fold (a line starting with whitespace), whitespace before the colon, a name that is not a
- * token, a value with a control character (CR, LF and NUL above all).
+ * into {@link Headers}, refusing what a lenient parser would have to guess about: obs-fold (a
+ * line starting with whitespace), whitespace before the colon, a name that is not a token. Values
+ * need no second look: {@code HeadScanner} refused every control character (CR, LF and NUL above
+ * all) as the bytes passed, and recorded where each line ends.
  */
 final class FieldParser {
 
@@ -12,26 +13,29 @@ final class FieldParser {
     }
 
     /**
-     * @param data  the section, lines ending in CRLF, the last one empty
-     * @param from  where the first field line starts
-     * @param end   the end of the section (after the final CRLF)
-     * @param lines how many field lines the section has (sizes the offsets array)
-     * @param base  where {@code data[0]} is in the message, for error offsets
+     * @param data      the section: lines ending in CRLF; control characters other than HTAB
+     *                  were already refused by the scanner
+     * @param lineEnds  where each line's CR is, as the scanner recorded them
+     * @param firstLine the index of the first field line (1 after a start line, else 0)
+     * @param lines     how many lines there are
+     * @param base      where {@code data[0]} is in the message, for error offsets
      */
-    static Headers parse(byte[] data, int from, int end, int lines, int maxCount, String what, long base)
+    static Headers parse(byte[] data, int[] lineEnds, int firstLine, int lines, int maxCount, String what, long base)
             throws HttpException {
-        int count = 0;
-        // Sized once from the line count the scanner kept: no allocation grows with the fields.
-        int[] bounds = new int[4 * Math.min(lines, maxCount + 1)];
-        int p = from;
-        while (true) {
-            int lineEnd = p;
-            while (data[lineEnd] != Ascii.CR) {
-                lineEnd++;
-            }
-            if (lineEnd == p) {
-                break;   // the empty line: end of the section
-            }
+        int fields = lines - firstLine;
+        if (fields == 0) {
+            return Headers.EMPTY;
+        }
+        if (fields > maxCount) {
+            throw new HttpException(431, "more than " + maxCount + " " + what + " fields",
+                    base + lineEnds[firstLine + maxCount - 1] + 2);
+        }
+        // Sized once from the line count the scanner kept: nothing is allocated per field.
+        int[] bounds = new int[4 * fields];
+        for (int k = 0; k < fields; k++) {
+            int line = firstLine + k;
+            int p = line == 0 ? 0 : lineEnds[line - 1] + 2;
+            int lineEnd = lineEnds[line];
             if (Ascii.isWhitespace(data[p])) {
                 throw new HttpException(400, "obsolete line folding (a " + what + " line starting with whitespace)",
                         base + p);
@@ -60,22 +64,11 @@ final class FieldParser {
             while (valueEnd > valueStart && Ascii.isWhitespace(data[valueEnd - 1])) {
                 valueEnd--;
             }
-            for (int i = valueStart; i < valueEnd; i++) {
-                if (!Ascii.isFieldValueChar(data[i])) {
-                    throw new HttpException(400, "invalid character 0x" + Integer.toHexString(data[i] & 0xFF)
-                            + " in the value of a " + what, base + i);
-                }
-            }
-            if (count == maxCount) {
-                throw new HttpException(431, "more than " + maxCount + " " + what + " fields", base + p);
-            }
-            bounds[4 * count] = p;
-            bounds[4 * count + 1] = colon;
-            bounds[4 * count + 2] = valueStart;
-            bounds[4 * count + 3] = valueEnd;
-            count++;
-            p = lineEnd + 2;
+            bounds[4 * k] = p;
+            bounds[4 * k + 1] = colon;
+            bounds[4 * k + 2] = valueStart;
+            bounds[4 * k + 3] = valueEnd;
         }
-        return count == 0 ? Headers.EMPTY : new Headers(data, bounds, count);
+        return new Headers(data, bounds, fields);
     }
 }

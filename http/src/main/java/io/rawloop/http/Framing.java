@@ -41,8 +41,17 @@ record Framing(BodyFraming framing, long contentLength) {
 
     /** What Transfer-Encoding or Content-Length declare, or null if neither is present. */
     private static Framing declared(Headers headers, boolean request, long base) throws HttpException {
-        boolean hasTe = headers.contains("Transfer-Encoding");
-        boolean hasCl = headers.contains("Content-Length");
+        // One pass over the names; only those of the right length are compared.
+        boolean hasTe = false;
+        boolean hasCl = false;
+        for (int i = 0; i < headers.size(); i++) {
+            int length = headers.nameLength(i);
+            if (length == 17 && headers.nameIs(i, "Transfer-Encoding")) {
+                hasTe = true;
+            } else if (length == 14 && headers.nameIs(i, "Content-Length")) {
+                hasCl = true;
+            }
+        }
         if (hasTe && hasCl) {
             // RFC 9112 §6.1: such a message "ought to be handled as an error"; a server MUST
             // close after answering it. Refusing is the only safe choice for a proxy's peer.

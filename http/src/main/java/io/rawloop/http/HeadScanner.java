@@ -28,6 +28,10 @@ final class HeadScanner {
     /** Where the start line ends (0 for a trailer section, or until it has ended). */
     private int firstLineEnd;
     private boolean afterCr;
+    /** Where each line's CR is, in order (the start line first, if any): the parsers' line index. */
+    private int[] lineEnds = new int[16];
+    /** A section the fast path copied out whole, until {@link #takeBuffer()} takes it. */
+    private byte[] fastHead;
     /** Set by a scan that reached the empty line. */
     private boolean complete;
     /** For direct buffers only: bytes are scanned from this heap copy, a slice at a time. */
@@ -54,7 +58,10 @@ final class HeadScanner {
         complete = false;
         if (in.hasArray()) {   // the common, hot case: read the heap array directly
             int base = in.arrayOffset();
-            in.position(scan(in.array(), base + in.position(), base + in.limit(), offset) - base);
+            int from = base + in.position();
+            int to = base + in.limit();
+            int end = length == 0 && !afterCr ? scanWhole(in.array(), from, to) : -1;
+            in.position((end >= 0 ? end : scan(in.array(), from, to, offset)) - base);
             return complete;
         }
         // A direct buffer: through a small reusable heap array, a slice at a time.
@@ -70,6 +77,47 @@ final class HeadScanner {
             offset += stop;
         }
         return complete;
+    }
+
+    /**
+     * The fast path, for a fresh section that lies whole in {@code a[start, limit)} and breaks no
+     * rule: walk it in place, note where each line ends, then copy it once, at its exact size.
+     * Returns where it ended, or -1 for anything else (incomplete, a bad byte, a limit), in
+     * which case nothing has changed and {@link #scan(byte[], int, int, long)} does the work
+     * and gives the verdict: so both paths agree by construction.
+     */
+    private int scanWhole(byte[] a, int start, int limit) {
+        int first = start;          // where the section begins, after any empty lines before a request line
+        int lineStart = start;
+        int count = 0;
+        while (true) {
+            int cr = Swar.indexOfSpecial(a, lineStart, limit);
+            if (cr + 1 >= limit || a[cr] != Ascii.CR || a[cr + 1] != Ascii.LF) {
+                return -1;
+            }
+            if (cr == lineStart) {                       // an empty line
+                if (count == 0 && hasStartLine) {
+                    first = lineStart = cr + 2;          // RFC 9112 §2.2: ignore it
+                    continue;
+                }
+                int end = cr + 2;
+                fastHead = java.util.Arrays.copyOfRange(a, first, end);
+                length = end - first;
+                lines = count;
+                complete = true;
+                return end;
+            }
+            boolean startLine = count == 0 && hasStartLine;
+            if (startLine ? cr - lineStart > maxFirstLine
+                    : cr + 2 - (hasStartLine ? lineEnds[0] + 2 + first : first) > maxSection) {
+                return -1;
+            }
+            if (count == lineEnds.length) {
+                lineEnds = java.util.Arrays.copyOf(lineEnds, count * 2);
+            }
+            lineEnds[count++] = cr - first;
+            lineStart = cr + 2;
+        }
     }
 
     /** The scan itself, over {@code a[start, limit)}; returns where it stopped, sets {@link #complete}. */
@@ -95,12 +143,14 @@ final class HeadScanner {
             } else if (b == Ascii.LF) {
                 throw new HttpException(400, "bare LF in the header section (lines must end with CRLF)",
                         offset + p - start);
+            } else if (b != Ascii.HTAB && (b >= 0 && b < 0x20 || b == 0x7F)) {
+                // No part of a head may hold a control character (RFC 9110 §5.5, RFC 9112 §3):
+                // refused here, in the one pass, so that the field parser need not look again.
+                throw new HttpException(400, "control character 0x" + Integer.toHexString(b)
+                        + " in the header section", offset + p - start);
             } else {
-                // Copy the run of ordinary bytes up to the next CR or LF in one go.
-                int end = p + 1;
-                while (end < limit && a[end] != Ascii.CR && a[end] != Ascii.LF) {
-                    end++;
-                }
+                // Copy the run of ordinary bytes up to the next special byte in one go.
+                int end = Swar.indexOfSpecial(a, p + 1, limit);
                 ensure(end - p, offset + p - start);
                 System.arraycopy(a, p, buffer, length, end - p);
                 length += end - p;
@@ -113,6 +163,12 @@ final class HeadScanner {
     /** After a CRLF: true if it was the empty line that ends the section. */
     private boolean endOfLine(long at) throws HttpException {
         append(Ascii.LF, at);
+        if (length - lineStart != 2) {
+            if (lines == lineEnds.length) {
+                lineEnds = java.util.Arrays.copyOf(lineEnds, lines * 2);
+            }
+            lineEnds[lines] = length - 2;            // where this line's CR is
+        }
         if (length - lineStart == 2) {               // an empty line
             if (lines == 0 && hasStartLine) {
                 // RFC 9112 §2.2: ignore empty lines before the request line.
@@ -165,9 +221,14 @@ final class HeadScanner {
         return length;
     }
 
-    /** Field lines gathered (the start line not counted). */
-    int fieldLines() {
-        return hasStartLine ? lines - 1 : lines;
+    /** The CR offsets of the lines gathered, valid until the next scan; see {@link #lines()}. */
+    int[] lineEnds() {
+        return lineEnds;
+    }
+
+    /** Lines gathered, the start line included, the final empty line not. */
+    int lines() {
+        return lines;
     }
 
     /**
@@ -175,6 +236,12 @@ final class HeadScanner {
      * for the next section, sized like this one: one allocation per message, no second copy.
      */
     byte[] takeBuffer() {
+        if (fastHead != null) {
+            byte[] taken = fastHead;
+            fastHead = null;
+            reset();
+            return taken;
+        }
         byte[] taken = buffer;
         buffer = new byte[Math.max(256, length + 64)];   // the next head is likely the same size
         reset();

@@ -168,6 +168,10 @@ public final class Headers {
     }
 
     // Package-private views for the parsers and writers: bytes, not Strings.
+    int nameLength(int i) {
+        return bounds[4 * i + 1] - bounds[4 * i];
+    }
+
     int valueStart(int i) {
         return bounds[4 * i + 2];
     }

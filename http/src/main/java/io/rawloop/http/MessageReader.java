@@ -20,7 +20,11 @@ final class MessageReader<H> {
 
     /** Turns a complete head into H and its framing; null means "skip it" (a 1xx response). */
     interface Decoder<H> {
-        H decode(byte[] head, int length, int fieldLines, long base) throws HttpException;
+        /**
+         * @param lineEnds where each line's CR is (the start line first)
+         * @param lines    how many lines, the start line included
+         */
+        H decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException;
 
         Framing framing(H head);
 
@@ -76,10 +80,11 @@ final class MessageReader<H> {
                 }
                 // The head outlives the scanner (Headers point into its bytes): take its array.
                 int length = scanner.length();
-                int fields = scanner.fieldLines();
+                int lines = scanner.lines();
+                int[] lineEnds = scanner.lineEnds();
                 byte[] bytes = scanner.takeBuffer();
                 long base = messageOffset - length;
-                H decoded = decoder.decode(bytes, length, fields, base);
+                H decoded = decoder.decode(bytes, lineEnds, lines, base);
                 if (decoded == null) {
                     messageOffset = 0;   // an interim response: skipped, the final one follows
                     continue;

@@ -36,8 +36,8 @@ public final class RequestParser {
         long maxBody = limits.maxBody();
         this.reader = new MessageReader<>(limits, true, new MessageReader.Decoder<>() {
             @Override
-            public RequestHead decode(byte[] head, int length, int fieldLines, long base) throws HttpException {
-                return decodeRequest(head, length, fieldLines, base, maxCount, maxBody);
+            public RequestHead decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException {
+                return decodeRequest(head, lineEnds, lines, base, maxCount, maxBody);
             }
 
             @Override
@@ -95,9 +95,9 @@ public final class RequestParser {
         return reader.atMessageBoundary();
     }
 
-    static RequestHead decodeRequest(byte[] head, int length, int fieldLines, long base, int maxCount, long maxBody)
+    static RequestHead decodeRequest(byte[] head, int[] lineEnds, int lines, long base, int maxCount, long maxBody)
             throws HttpException {
-        int lineEnd = StartLine.lineEnd(head, 0);
+        int lineEnd = lineEnds[0];
         int sp1 = indexOf(head, 0, lineEnd);
         if (sp1 < 0) {
             throw new HttpException(400, "request line without a space (expected METHOD target HTTP/1.1)", base);
@@ -109,7 +109,7 @@ public final class RequestParser {
         }
         String target = StartLine.target(head, sp1 + 1, sp2, base);
         HttpVersion version = StartLine.version(head, sp2 + 1, lineEnd, base);
-        Headers headers = FieldParser.parse(head, lineEnd + 2, length, fieldLines, maxCount, "header", base);
+        Headers headers = FieldParser.parse(head, lineEnds, 1, lines, maxCount, "header", base);
         // RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is the tunnel.
         Framing framing = method.equals("CONNECT") ? Framing.NONE : Framing.ofRequest(headers, maxBody, base);
         return new RequestHead(method, target, version, headers, framing.framing(), framing.contentLength());

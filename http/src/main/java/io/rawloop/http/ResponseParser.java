@@ -26,8 +26,8 @@ public final class ResponseParser {
         int maxCount = limits.maxHeaderCount();
         this.reader = new MessageReader<>(limits, false, new MessageReader.Decoder<>() {
             @Override
-            public ResponseHead decode(byte[] head, int length, int fieldLines, long base) throws HttpException {
-                return decodeResponse(head, length, fieldLines, base, maxCount, toHead);
+            public ResponseHead decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException {
+                return decodeResponse(head, lineEnds, lines, base, maxCount, toHead);
             }
 
             @Override
@@ -87,9 +87,9 @@ public final class ResponseParser {
         return reader.trailers();
     }
 
-    static ResponseHead decodeResponse(byte[] head, int length, int fieldLines, long base, int maxCount, boolean toHead)
+    static ResponseHead decodeResponse(byte[] head, int[] lineEnds, int lines, long base, int maxCount, boolean toHead)
             throws HttpException {
-        int lineEnd = StartLine.lineEnd(head, 0);
+        int lineEnd = lineEnds[0];
         if (lineEnd < 12 || head[8] != Ascii.SP) {
             throw new HttpException(400, "malformed status line (expected HTTP/1.1 200 OK)", base);
         }
@@ -111,7 +111,7 @@ public final class ResponseParser {
             }
             reason = new String(head, 13, lineEnd - 13, StandardCharsets.ISO_8859_1);
         }
-        Headers headers = FieldParser.parse(head, lineEnd + 2, length, fieldLines, maxCount, "header", base);
+        Headers headers = FieldParser.parse(head, lineEnds, 1, lines, maxCount, "header", base);
         if (status >= 100 && status < 200 && status != 101) {
             return null;   // interim response: skipped (RFC 9110 §15.2)
         }
