@@ -86,4 +86,28 @@ final class Ascii {
         }
         return true;
     }
+
+    /** Refuses an empty string or one with a character that is not a tchar. */
+    static void checkToken(String s, String what) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty " + what);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0x7F || !isTokenChar((byte) c)) {
+                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what);
+            }
+        }
+    }
+
+    /** Refuses a character a field value may not hold; CR and LF are named, as they split messages. */
+    static void checkFieldValue(String s, String what) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF || !isFieldValueChar((byte) c)) {
+                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what
+                        + (c == '\r' || c == '\n' ? " (CR and LF would split the message)" : ""));
+            }
+        }
+    }
 }

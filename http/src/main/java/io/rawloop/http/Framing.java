@@ -68,64 +68,57 @@ record Framing(BodyFraming framing, long contentLength) {
 
     /** RFC 9112 §6.1: chunked must be the final coding, applied once; we decode no other. */
     private static Framing transferEncoding(Headers headers, boolean request, long base) throws HttpException {
-        byte[] data = headers.bytes();
-        boolean chunkedSeen = false;
-        boolean chunkedLast = false;
-        String unknown = null;
-        int elements = 0;
+        Codings codings = new Codings();
         for (int i = headers.indexOf("Transfer-Encoding", 0); i >= 0; i = headers.indexOf("Transfer-Encoding", i + 1)) {
-            int start = headers.valueStart(i);
-            int end = headers.valueEnd(i);
-            int from = start;
-            for (int p = start; p <= end; p++) {
-                if (p == end || data[p] == ',') {
-                    int a = from;
-                    int b = p;
-                    while (a < b && Ascii.isWhitespace(data[a])) {
-                        a++;
-                    }
-                    while (b > a && Ascii.isWhitespace(data[b - 1])) {
-                        b--;
-                    }
-                    from = p + 1;
-                    if (a == b) {
-                        continue;   // empty list elements are allowed and ignored (RFC 9110 §5.6.1)
-                    }
-                    elements++;
-                    if (Ascii.equalsIgnoreCase(data, a, b, "chunked")) {
-                        if (chunkedSeen) {
-                            throw new HttpException(400, "Transfer-Encoding applies chunked more than once", base);
-                        }
-                        chunkedSeen = true;
-                        chunkedLast = true;
-                    } else {
-                        chunkedLast = false;
-                        if (unknown == null) {
-                            unknown = new String(data, a, b - a, java.nio.charset.StandardCharsets.ISO_8859_1);
-                        }
-                    }
-                }
-            }
+            headers.forEachElement(i, codings);
         }
-        if (elements == 0) {
+        if (codings.elements == 0) {
             throw new HttpException(400, "empty Transfer-Encoding", base);
         }
-        if (!chunkedLast) {
+        if (codings.chunkedTwice) {
+            throw new HttpException(400, "Transfer-Encoding applies chunked more than once", base);
+        }
+        if (!codings.chunkedLast) {
             if (request) {
                 // RFC 9112 §6.3 rule 4: the length of such a request cannot be determined.
-                throw new HttpException(400, chunkedSeen
+                throw new HttpException(400, codings.chunkedSeen
                         ? "Transfer-Encoding has chunked before another coding: chunked must be last"
                         : "Transfer-Encoding without chunked last: body length unknown", base);
             }
             return CLOSE;   // a response: read until the connection closes (same rule)
         }
-        if (unknown != null && request) {
+        if (codings.unknown != null && request) {
             // RFC 9112 §6.1: a server SHOULD answer 501 to a coding it does not understand;
             // we decode chunked only, and would otherwise hand out still-encoded bytes.
-            throw new HttpException(501, "unsupported transfer coding '" + unknown + "'", base);
+            throw new HttpException(501, "unsupported transfer coding '" + codings.unknown + "'", base);
         }
         // A response may wrap other codings inside chunked: we remove chunked and hand out the rest.
         return CHUNKED;
+    }
+
+    /** What the transfer codings listed, in order, amount to. */
+    private static final class Codings implements Headers.ElementVisitor {
+        int elements;
+        boolean chunkedSeen;
+        boolean chunkedTwice;
+        boolean chunkedLast;
+        String unknown;
+
+        @Override
+        public boolean visit(byte[] data, int start, int end) {
+            elements++;
+            if (Ascii.equalsIgnoreCase(data, start, end, "chunked")) {
+                chunkedTwice |= chunkedSeen;
+                chunkedSeen = true;
+                chunkedLast = true;
+            } else {
+                chunkedLast = false;
+                if (unknown == null) {
+                    unknown = new String(data, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+            return true;
+        }
     }
 
     /** RFC 9110 §8.6: 1*DIGIT; repeated fields or list elements must not disagree, and here must not repeat. */

@@ -54,21 +54,8 @@ public final class Headers {
     }
 
     private static void checkField(String name, String value) {
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("empty header name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c > 0x7F || !Ascii.isTokenChar((byte) c)) {
-                throw new IllegalArgumentException("invalid character in header name: " + name);
-            }
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0xFF || !Ascii.isFieldValueChar((byte) c)) {
-                throw new IllegalArgumentException("invalid character in the value of header " + name);
-            }
-        }
+        Ascii.checkToken(name, "header name");
+        Ascii.checkFieldValue(value, "value of " + name);
     }
 
     /** How many fields. */
@@ -121,27 +108,46 @@ public final class Headers {
      */
     public boolean hasToken(String name, String token) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            int start = bounds[4 * i + 2];
-            int end = bounds[4 * i + 3];
-            int from = start;
-            for (int p = start; p <= end; p++) {
-                if (p == end || data[p] == ',') {
-                    int a = from;
-                    int b = p;
-                    while (a < b && Ascii.isWhitespace(data[a])) {
-                        a++;
-                    }
-                    while (b > a && Ascii.isWhitespace(data[b - 1])) {
-                        b--;
-                    }
-                    if (Ascii.equalsIgnoreCase(data, a, b, token)) {
-                        return true;
-                    }
-                    from = p + 1;
-                }
+            if (!forEachElement(i, (d, a, b) -> !Ascii.equalsIgnoreCase(d, a, b, token))) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** Looks at one element of a comma-separated value: bytes [start, end) of {@code data}. */
+    interface ElementVisitor {
+        /** @return false to stop */
+        boolean visit(byte[] data, int start, int end);
+    }
+
+    /**
+     * Calls {@code visitor} with each non-empty element of field {@code i}'s comma-separated
+     * value, whitespace trimmed (RFC 9110 §5.6.1: empty elements are allowed and ignored).
+     *
+     * @return false if the visitor stopped early
+     */
+    boolean forEachElement(int i, ElementVisitor visitor) {
+        int start = bounds[4 * i + 2];
+        int end = bounds[4 * i + 3];
+        int from = start;
+        for (int p = start; p <= end; p++) {
+            if (p == end || data[p] == ',') {
+                int a = from;
+                int b = p;
+                while (a < b && Ascii.isWhitespace(data[a])) {
+                    a++;
+                }
+                while (b > a && Ascii.isWhitespace(data[b - 1])) {
+                    b--;
+                }
+                from = p + 1;
+                if (a < b && !visitor.visit(data, a, b)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Index of the first field named {@code name} at or after {@code from}, or -1. */
@@ -167,7 +173,7 @@ public final class Headers {
         }
     }
 
-    // Package-private views for the parsers and writers: bytes, not Strings.
+    // Package-private views for the parsers: bytes, not Strings.
     int nameLength(int i) {
         return bounds[4 * i + 1] - bounds[4 * i];
     }
@@ -183,6 +189,7 @@ public final class Headers {
     byte[] bytes() {
         return data;
     }
+
 
     private int checkIndex(int i) {
         if (i < 0 || i >= count) {
