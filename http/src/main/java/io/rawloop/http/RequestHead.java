@@ -31,4 +31,19 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
     public boolean expectsContinue() {
         return headers.hasToken("Expect", "100-continue");
     }
+
+    /**
+     * The Host rules of RFC 9112 §3.2, which a server applies with a 400: null if they hold, else
+     * what is wrong (an HTTP/1.1 request without Host, or any request with more than one).
+     */
+    public String hostProblem() {
+        int hosts = headers.count("Host");
+        if (hosts > 1) {
+            return "more than one Host header";
+        }
+        if (hosts == 0 && version == HttpVersion.HTTP_1_1) {
+            return "HTTP/1.1 request without a Host header";
+        }
+        return null;
+    }
 }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * llhttp's strict cases against our parsers: the same verdict and the same parts, at every split.
@@ -120,6 +123,20 @@ class LlhttpConformanceTest {
         assertEquals(List.of(), stale, "listed as deliberate differences, but we agree now");
         assertEquals(List.of(), unexplained, "differences from llhttp without a reason");
         assertTrue(counts.values().stream().mapToInt(n -> n[0] + n[1] + n[2]).sum() > 150, "the corpus was read");
+    }
+
+    /** One named test per deliberate difference: the case, and why we differ. */
+    @TestFactory
+    Stream<DynamicTest> eachDeliberateDifferenceIsRealAndExplained() {
+        Map<String, LlhttpCase> byName = new TreeMap<>();
+        strictCases().forEach(c -> byName.put(c.toString(), c));
+        return DELIBERATE.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey() + ": " + e.getValue(), () -> {
+            LlhttpCase c = byName.get(e.getKey());
+            assertTrue(c != null, "the case exists in the corpus");
+            Outcome ours = Outcome.of(isRequest(c), c.input());
+            boolean sameVerdict = ours.accepted() == (c.error() == null);
+            assertTrue(!sameVerdict || !ours.messages().equals(c.messages()), "we really do differ from llhttp here");
+        }));
     }
 
     static byte[] concat(byte[] a, byte[] b) {

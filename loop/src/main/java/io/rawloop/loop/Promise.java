@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -455,7 +457,7 @@ public final class Promise<T> {
             if (f instanceof CancellationException && !isDone()) {
                 try {
                     loop.execute(this::cancel);
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                } catch (RejectedExecutionException closed) {
                     // the loop is gone; nothing is left to cancel
                 }
             }
@@ -479,7 +481,7 @@ public final class Promise<T> {
         return switch (state) {
             case PENDING -> "Promise[pending]";
             case SUCCEEDED -> "Promise[succeeded: " + value + "]";
-            case FAILED, CANCELLED -> "Promise[" + state.name().toLowerCase(java.util.Locale.ROOT) + ": " + failure + "]";
+            case FAILED, CANCELLED -> "Promise[" + state.name().toLowerCase(Locale.ROOT) + ": " + failure + "]";
         };
     }
 }

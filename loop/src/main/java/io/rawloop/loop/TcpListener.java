@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -93,8 +97,8 @@ public final class TcpListener extends Selectable {
     /** Connections accepted and not yet taken by {@link #accept()}, and readers waiting for one. */
     private static final class AcceptQueue implements Consumer<TcpConnection> {
         static final int MAX_WAITING = 128;
-        final java.util.ArrayDeque<TcpConnection> accepted = new java.util.ArrayDeque<>();
-        final java.util.ArrayDeque<Promise<TcpConnection>> takers = new java.util.ArrayDeque<>();
+        final ArrayDeque<TcpConnection> accepted = new ArrayDeque<>();
+        final ArrayDeque<Promise<TcpConnection>> takers = new ArrayDeque<>();
         TcpListener listener;
 
         @Override
@@ -120,7 +124,7 @@ public final class TcpListener extends Selectable {
                 return Promise.succeeded(loop, ready);
             }
             if (listener.closed) {
-                return Promise.failed(loop, new java.nio.channels.ClosedChannelException());
+                return Promise.failed(loop, new ClosedChannelException());
             }
             Promise<TcpConnection> taker = loop.newPromise();
             takers.add(taker);
@@ -130,7 +134,7 @@ public final class TcpListener extends Selectable {
         void closed() {
             Promise<TcpConnection> taker;
             while ((taker = takers.poll()) != null) {
-                taker.fail(new java.nio.channels.AsynchronousCloseException());
+                taker.fail(new AsynchronousCloseException());
             }
             TcpConnection unclaimed;
             while ((unclaimed = accepted.poll()) != null) {
@@ -261,7 +265,7 @@ public final class TcpListener extends Selectable {
         }
     }
 
-    private static void closeQuietly(java.nio.channels.Channel c) {
+    private static void closeQuietly(Channel c) {
         try {
             c.close();
         } catch (IOException ignored) {
