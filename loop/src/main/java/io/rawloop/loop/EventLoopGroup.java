@@ -34,12 +34,17 @@ public final class EventLoopGroup implements AutoCloseable {
 
     /** {@code size} loops named {@code prefix-1..N}, each started on its own thread. */
     public EventLoopGroup(int size, String prefix) {
+        this(size, prefix, Clock.system());
+    }
+
+    /** As above, with every loop's timers on {@code clock} (a {@link ManualClock} in tests). */
+    public EventLoopGroup(int size, String prefix, Clock clock) {
         if (size < 1) {
             throw new IllegalArgumentException("an event loop group needs at least 1 loop, not " + size);
         }
         List<EventLoop> list = new ArrayList<>(size);
         for (int i = 1; i <= size; i++) {
-            EventLoop loop = EventLoop.builder().name(prefix + "-" + i).build();
+            EventLoop loop = EventLoop.builder().name(prefix + "-" + i).clock(clock).build();
             loop.start();
             list.add(loop);
         }
@@ -90,6 +95,14 @@ public final class EventLoopGroup implements AutoCloseable {
             }
             throw new CompletionException(e.getCause());
         }
+    }
+
+    /**
+     * Runs an empty task on every loop: after a {@link ManualClock} moved, this makes each loop
+     * look at its timers again (a loop blocked in select does not see a clock move by itself).
+     */
+    public void wakeAll() {
+        loops.forEach(loop -> loop.execute(() -> { }));
     }
 
     /** Stops and closes every loop, closing their channels. */

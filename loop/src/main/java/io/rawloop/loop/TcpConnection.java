@@ -68,6 +68,7 @@ public final class TcpConnection extends Selectable {
     private boolean outputShutdownRequested;
     private boolean outputShut;
     private boolean flushQueued;
+    private long bytesWritten;
     private Promise<TcpConnection> connecting;
     private Timer connectTimer;
     private Promise<Void> drained;
@@ -294,6 +295,11 @@ public final class TcpConnection extends Selectable {
         return outgoing.bytes();
     }
 
+    /** Bytes the kernel has taken so far: a writer that stops making progress shows here. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
     /** False while pending bytes are above the high watermark (and reading is paused). */
     public boolean isWritable() {
         return !writeBlocked;
@@ -304,7 +310,7 @@ public final class TcpConnection extends Selectable {
             return;
         }
         try {
-            outgoing.writeTo(channel);
+            bytesWritten += outgoing.writeTo(channel);
         } catch (IOException e) {
             closeNow(ioError("write to", e));
             return;

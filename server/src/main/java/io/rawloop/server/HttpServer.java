@@ -1,0 +1,229 @@
+package io.rawloop.server;
+
+import io.rawloop.loop.Clock;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.EventLoopGroup;
+import io.rawloop.loop.TcpConnection;
+import io.rawloop.loop.TcpListener;
+import io.rawloop.loop.Timer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP/1.1 server: one event loop per core (or as many as asked), each with its own
+ * listener on the same port (SO_REUSEPORT), each connection handled on the loop that accepted
+ * it by a {@link ServerConnection}.
+ *
+ * <pre>{@code
+ * Router router = new Router().get("/hello", Handler.of(request -> Response.text(200, "Hello, World!")));
+ * HttpServer server = HttpServer.start(new InetSocketAddress("127.0.0.1", 8080), 1, ServerConfig.DEFAULT, router);
+ * ...
+ * server.shutdown().join();   // graceful: in-flight requests finish, within the deadline
+ * }</pre>
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private final ServerConfig config;
+    private final Handler handler;
+    private final EventLoopGroup group;
+    private final Map<EventLoop, Loop> loops = new HashMap<>();
+    private final InetSocketAddress address;
+    private volatile boolean shuttingDown;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong responses = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong writeStalls = new AtomicLong();
+
+    /** What the server keeps per loop; touched only on that loop's thread. */
+    private static final class Loop {
+        TcpListener listener;
+        final Set<ServerConnection> connections = new HashSet<>();
+        boolean paused;
+        CompletableFuture<Void> drained;
+        Timer deadline;
+    }
+
+    private HttpServer(ServerConfig config, Handler handler, int loopCount, InetSocketAddress bindTo, Clock clock)
+            throws IOException {
+        this.config = config;
+        this.handler = handler;
+        this.group = new EventLoopGroup(loopCount, "rawloop-server", clock);
+        try {
+            for (EventLoop loop : group.loops()) {
+                loops.put(loop, new Loop());
+            }
+            List<TcpListener> listeners = group.listenOnEach(bindTo, 1024, this::accept);
+            for (TcpListener listener : listeners) {
+                EventLoop owner = group.loops().get(listeners.indexOf(listener));
+                loops.get(owner).listener = listener;
+            }
+            this.address = listeners.get(0).localAddress();
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a server on {@code loopCount} loops, listening on {@code address} (port 0: any
+     * free port; {@link #port()} says which).
+     *
+     * @throws IOException if the address cannot be bound; the message names it
+     */
+    public static HttpServer start(InetSocketAddress address, int loopCount, ServerConfig config, Handler handler)
+            throws IOException {
+        return new HttpServer(config, handler, loopCount, address, Clock.system());
+    }
+
+    /** As {@link #start(InetSocketAddress, int, ServerConfig, Handler)}, with the loops' timers on {@code clock}. */
+    public static HttpServer start(InetSocketAddress address, int loopCount, ServerConfig config, Handler handler,
+                                   Clock clock) throws IOException {
+        return new HttpServer(config, handler, loopCount, address, clock);
+    }
+
+    private void accept(TcpConnection connection) {
+        Loop loop = loops.get(connection.loop());
+        if (shuttingDown) {
+            connection.close();
+            return;
+        }
+        accepted.incrementAndGet();
+        ServerConnection server = new ServerConnection(this, connection);
+        loop.connections.add(server);
+        connection.setHandler(server);
+        if (open.incrementAndGet() >= config.maxConnections() && !loop.paused) {
+            // At the cap: stop accepting; the kernel queues newcomers up to the backlog.
+            loop.paused = true;
+            loop.listener.pauseAccepting();
+        }
+    }
+
+    void connectionClosed(ServerConnection connection, EventLoop on) {
+        open.decrementAndGet();
+        Loop loop = loops.get(on);
+        loop.connections.remove(connection);
+        if (loop.paused && open.get() < config.maxConnections() && !shuttingDown) {
+            loop.paused = false;
+            loop.listener.resumeAccepting();
+        }
+        if (loop.drained != null && loop.connections.isEmpty()) {
+            loop.deadline.cancel();
+            loop.drained.complete(null);
+        }
+    }
+
+    /**
+     * Graceful shutdown (DESIGN.md §5): stop accepting, close idle connections, let in-flight
+     * requests finish and answer any that arrive meanwhile with Connection: close; at the deadline,
+     * close what is left. The future completes when every connection is closed; the loops stop.
+     */
+    public CompletableFuture<Void> shutdown() {
+        shuttingDown = true;
+        List<CompletableFuture<Void>> perLoop = new ArrayList<>();
+        for (Map.Entry<EventLoop, Loop> e : loops.entrySet()) {
+            Loop loop = e.getValue();
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            perLoop.add(drained);
+            e.getKey().execute(() -> {
+                loop.listener.close();
+                loop.drained = drained;
+                loop.deadline = e.getKey().schedule(config.shutdownDeadline(),
+                        () -> List.copyOf(loop.connections).forEach(ServerConnection::abort));
+                List.copyOf(loop.connections).forEach(ServerConnection::shutdown);
+                if (loop.connections.isEmpty()) {
+                    loop.deadline.cancel();
+                    drained.complete(null);
+                }
+            });
+        }
+        return CompletableFuture.allOf(perLoop.toArray(CompletableFuture[]::new))
+                .thenRun(() -> Thread.ofPlatform().start(group::close));
+    }
+
+    /** Closes every connection and loop at once. */
+    @Override
+    public void close() {
+        shuttingDown = true;
+        group.close();
+    }
+
+    /** The bound address, with the real port. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** After a manual clock moved: every loop looks at its timers (see {@link EventLoopGroup#wakeAll()}). */
+    public void wakeLoops() {
+        group.wakeAll();
+    }
+
+    /** The loops, for their own figures ({@link EventLoop#stats()}). */
+    public List<EventLoop> loops() {
+        return group.loops();
+    }
+
+    /** The server's figures. Any thread. */
+    public ServerStats stats() {
+        return new ServerStats(open.get(), accepted.get(), requests.get(), responses.get(), rejected.get(),
+                writeStalls.get());
+    }
+
+    /**
+     * The server's figures.
+     *
+     * @param openConnections     connections open now
+     * @param acceptedConnections connections accepted since start
+     * @param requests            requests read completely and handed to the handler
+     * @param responses           responses written (including rejections)
+     * @param rejected            requests refused by the parser or a timeout (4xx/5xx, then closed)
+     * @param writeStalls         connections closed because the client stopped reading
+     */
+    public record ServerStats(int openConnections, long acceptedConnections, long requests, long responses,
+                              long rejected, long writeStalls) {
+    }
+
+    // Package-private: what connections report and ask.
+    ServerConfig config() {
+        return config;
+    }
+
+    Handler handler() {
+        return handler;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    void requestReceived() {
+        requests.incrementAndGet();
+    }
+
+    void responseSent(int status) {
+        responses.incrementAndGet();
+    }
+
+    void requestRejected(int status) {
+        rejected.incrementAndGet();
+    }
+
+    void writeStalled() {
+        writeStalls.incrementAndGet();
+    }
+}

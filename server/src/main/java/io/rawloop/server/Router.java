@@ -1,0 +1,92 @@
+package io.rawloop.server;
+
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routes on method and path: {@code /items/{id}} matches {@code /items/42} with {@code id=42}, and
+ * a trailing {@code /*} matches any rest of the path. No route for the path: 404. A route for the
+ * path but not the method: 405 with the Allow header listing the methods that would work
+ * (RFC 9110 §15.5.6). HEAD is served by GET routes (the server drops the body).
+ */
+public final class Router implements Handler {
+
+    private record Route(String method, String[] segments, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    /** Adds a route; earlier routes win. */
+    public Router route(String method, String pattern, Handler handler) {
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
+        }
+        routes.add(new Route(method, pattern.substring(1).split("/", -1), handler));
+        return this;
+    }
+
+    /** Adds a GET route. */
+    public Router get(String pattern, Handler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    /** Adds a route for any method. */
+    public Router any(String pattern, Handler handler) {
+        return route("*", pattern, handler);
+    }
+
+    @Override
+    public Promise<Response> handle(Request request, EventLoop loop) {
+        String[] path = request.path().substring(request.path().startsWith("/") ? 1 : 0).split("/", -1);
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            Map<String, String> parameters = match(route.segments, path);
+            if (parameters == null) {
+                continue;
+            }
+            String method = request.method();
+            if (route.method.equals("*") || route.method.equals(method)
+                    || (method.equals("HEAD") && route.method.equals("GET"))) {
+                request.pathParameters(parameters);
+                return route.handler.handle(request, loop);
+            }
+            allowed.add(route.method);
+            if (route.method.equals("GET")) {
+                allowed.add("HEAD");
+            }
+        }
+        if (allowed.isEmpty()) {
+            return Promise.succeeded(loop, Response.text(404, "no such path: " + request.path() + "\n"));
+        }
+        String allow = String.join(", ", allowed);
+        return Promise.succeeded(loop, Response.text(405, "method " + request.method() + " is not allowed here; use "
+                + allow + "\n").header("Allow", allow));
+    }
+
+    /** The parameters if {@code pattern} matches {@code path}, else null. */
+    private static Map<String, String> match(String[] pattern, String[] path) {
+        Map<String, String> parameters = new HashMap<>();
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.equals("*") && i == pattern.length - 1) {
+                parameters.put("*", String.join("/", java.util.Arrays.copyOfRange(path, Math.min(i, path.length), path.length)));
+                return parameters;
+            }
+            if (i >= path.length) {
+                return null;
+            }
+            if (p.startsWith("{") && p.endsWith("}")) {
+                parameters.put(p.substring(1, p.length() - 1), path[i]);
+            } else if (!p.equals(path[i])) {
+                return null;
+            }
+        }
+        return pattern.length == path.length ? parameters : null;
+    }
+}

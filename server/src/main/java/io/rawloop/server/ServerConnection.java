@@ -1,0 +1,471 @@
+package io.rawloop.server;
+
+import io.rawloop.http.BodyFraming;
+import io.rawloop.http.HttpEvent;
+import io.rawloop.http.HttpException;
+import io.rawloop.http.HttpStatus;
+import io.rawloop.http.HttpVersion;
+import io.rawloop.http.HttpWriter;
+import io.rawloop.http.RequestHead;
+import io.rawloop.http.RequestParser;
+import io.rawloop.loop.ConnectionHandler;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.Promise;
+import io.rawloop.loop.TcpConnection;
+import io.rawloop.loop.Timer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One client connection: reads requests, hands each to the handler, writes the responses back
+ * in the order the requests came (pipelining, RFC 9112 §9.3.2).
+ *
+ * <h2>Lifecycle</h2>
+ * With pipelining, reading and answering overlap, so the connection has two parts. The reading
+ * side is a state machine:
+ * <pre>
+ *   READING_HEAD ──head──▶ READING_BODY ──body done──▶ (request queued) ──bytes left──▶ READING_HEAD
+ *        ▲                                                  │ nothing left
+ *        └──────────── first byte of the next request ── IDLE ◀┘   (keep-alive; idle timer runs
+ *                                                                  once no response is pending)
+ *   any rejection, timeout, Connection: close, shutdown ──▶ CLOSING
+ * </pre>
+ * and each request read becomes an {@link Exchange} in a queue: HANDLING until its handler
+ * answers, then WRITING when it reaches the front of the queue, then gone. CLOSING closes in
+ * stages so that the client reads its last response instead of a reset: stop taking requests,
+ * flush, send FIN, read and discard until the client's FIN (or a short drain time), close.
+ *
+ * <p>One timer guards the reading side at a time: the header timeout from the first byte of a
+ * head (slowloris), the body gap between reads of a body, or the idle timeout. A second watches a
+ * response that stops moving (the write-stall timeout).
+ */
+final class ServerConnection implements ConnectionHandler {
+
+    /** The reading side; see the class comment. */
+    enum State { IDLE, READING_HEAD, READING_BODY, CLOSING }
+
+    /** After our FIN, how long to keep reading (and discarding) before closing anyway. */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
+    private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** One request and its answer, in arrival order. */
+    private static final class Exchange {
+        final Request request;
+        final boolean keepAlive;
+        Promise<Response> answer;
+        Response response;
+        Timer deadline;
+
+        Exchange(Request request, boolean keepAlive) {
+            this.request = request;
+            this.keepAlive = keepAlive;
+        }
+    }
+
+    private final HttpServer server;
+    private final ServerConfig config;
+    private final TcpConnection connection;
+    private final EventLoop loop;
+    private final RequestParser parser;
+    private final HttpWriter writer = new HttpWriter();
+    private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
+    private State state = State.READING_HEAD;
+    private RequestHead head;
+    private byte[] body;
+    private int bodyLength;
+    private boolean continueOwed;
+    private boolean noMoreRequests;
+    private boolean streaming;
+    private Timer readTimer;
+    private Timer stallTimer;
+    private long writtenAtLastCheck;
+
+    ServerConnection(HttpServer server, TcpConnection connection) {
+        this.server = server;
+        this.config = server.config();
+        this.connection = connection;
+        this.loop = connection.loop();
+        this.parser = new RequestParser(config.limits());
+        // A connection that sends nothing is held to the header timeout too.
+        armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+    }
+
+    // region reading
+    @Override
+    public void onData(TcpConnection c, ByteBuffer data) {
+        if (state == State.CLOSING) {
+            return;   // draining before close: discarded
+        }
+        if (state == State.IDLE) {
+            state = State.READING_HEAD;
+            armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+        }
+        try {
+            while (!noMoreRequests) {
+                switch (parser.parse(data)) {
+                    case NEED_MORE -> {
+                        return;
+                    }
+                    case HEAD -> onHead();
+                    case BODY -> onBody(parser.body());
+                    case COMPLETE -> onRequestComplete(data.hasRemaining());
+                }
+            }
+        } catch (HttpException e) {
+            reject(e.status(), e.reason());
+        }
+    }
+
+    private void onHead() {
+        head = parser.head();
+        String hostProblem = head.hostProblem();
+        if (hostProblem != null) {
+            reject(400, hostProblem);
+            return;
+        }
+        if (head.framing() == BodyFraming.NONE) {
+            return;   // COMPLETE follows at once
+        }
+        state = State.READING_BODY;
+        body = new byte[(int) Math.min(Math.max(head.contentLength(), 0), 64 * 1024)];
+        bodyLength = 0;
+        armReadTimer(config.bodyGapTimeout(), 408, "the request body stalled for ");
+        if (head.expectsContinue()) {
+            // RFC 9110 §10.1.1: say 100 before the client sends the body; but after the answers to
+            // earlier pipelined requests, never in the middle of them.
+            if (exchanges.isEmpty()) {
+                connection.write(ByteBuffer.wrap(CONTINUE));
+            } else {
+                continueOwed = true;
+            }
+        }
+    }
+
+    private void onBody(ByteBuffer piece) {
+        continueOwed = false;   // the client did not wait for it
+        int n = piece.remaining();
+        if (bodyLength + n > body.length) {
+            body = Arrays.copyOf(body, Math.max(bodyLength + n, body.length * 2));
+        }
+        piece.get(body, bodyLength, n);
+        bodyLength += n;
+        armReadTimer(config.bodyGapTimeout(), 408, "the request body stalled for ");
+    }
+
+    private void onRequestComplete(boolean moreBytes) {
+        byte[] content = body == null ? new byte[0] : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        body = null;
+        boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol();
+        Exchange exchange = new Exchange(new Request(head, content, connection.remoteAddress(), loop), keepAlive);
+        if (!keepAlive) {
+            noMoreRequests = true;   // answer this one, then close
+        }
+        exchanges.add(exchange);
+        server.requestReceived();
+        dispatch(exchange);
+        if (noMoreRequests) {
+            stopReading();
+        } else {
+            state = moreBytes ? State.READING_HEAD : State.IDLE;
+            if (moreBytes) {
+                armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+            } else {
+                cancelReadTimer();   // the idle timer starts once every response is out
+            }
+            if (exchanges.size() >= config.maxPipelined()) {
+                connection.pauseReading();   // bounded read-ahead: the client waits in its socket
+            }
+        }
+    }
+
+    private void dispatch(Exchange exchange) {
+        Promise<Response> answer;
+        try {
+            answer = server.handler().handle(exchange.request, loop);
+        } catch (Throwable t) {
+            answer = Promise.failed(loop, t);
+        }
+        exchange.answer = answer;
+        exchange.deadline = loop.schedule(config.responseTimeout(), () -> {
+            exchange.answer.cancel(new TimeoutException("no answer within " + config.responseTimeout().toMillis() + " ms"));
+            answered(exchange, errorResponse(503, "the handler did not answer within "
+                    + config.responseTimeout().toMillis() + " ms"));
+        });
+        answer.onComplete((response, failure) -> {
+            exchange.deadline.cancel();
+            answered(exchange, failure == null ? response : failureResponse(exchange, failure));
+        });
+    }
+
+    private Response failureResponse(Exchange exchange, Throwable failure) {
+        if (failure instanceof java.util.concurrent.CancellationException) {
+            return errorResponse(503, "the request was cancelled");
+        }
+        System.getLogger("io.rawloop.server").log(System.Logger.Level.ERROR,
+                "handler failed for " + exchange.request, failure);
+        return errorResponse(500, "the handler failed; the server log has the details");
+    }
+
+    private void answered(Exchange exchange, Response response) {
+        if (exchange.response != null || !connection.isOpen()) {
+            return;   // already answered (a timeout won the race), or nobody to tell
+        }
+        exchange.response = response;
+        writeReady();
+    }
+    // endregion reading
+
+    // region writing
+    /** Writes every answered exchange at the front of the queue, in order. */
+    private void writeReady() {
+        while (!streaming && !exchanges.isEmpty() && exchanges.peek().response != null) {
+            Exchange exchange = exchanges.peek();
+            if (!writeResponse(exchange)) {
+                return;   // a stream started; it calls back when it ends
+            }
+            exchanges.poll();
+            finished(exchange);
+        }
+    }
+
+    /** True if the response is fully queued; false if it is streaming. */
+    private boolean writeResponse(Exchange exchange) {
+        Response response = exchange.response;
+        Request request = exchange.request;
+        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown();
+        // A rejection has no request: it is answered as HTTP/1.1, with its body.
+        boolean bodiless = request != null && request.method().equals("HEAD")
+                || response.status() == 204 || response.status() == 304;
+        boolean http10 = request != null && request.version() == HttpVersion.HTTP_1_0;
+        writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
+        for (int i = 0; i < response.fields().size(); i += 2) {
+            writer.field(response.fields().get(i), response.fields().get(i + 1));
+        }
+        byte[] content = response.body();
+        boolean stream = content == null;
+        if (stream && http10) {
+            keepAlive = false;   // no chunked for HTTP/1.0: the body ends when the connection does
+        }
+        if (!stream && response.status() != 204 && response.status() != 304) {
+            writer.contentLength(content.length);
+        } else if (stream && !http10) {
+            writer.chunked();
+        }
+        if (!keepAlive) {
+            writer.field("Connection", "close");
+            noMoreRequests = true;
+        } else if (http10) {
+            writer.field("Connection", "keep-alive");
+        }
+        writer.endHead();
+        connection.write(writer.take());
+        if (!stream) {
+            if (!bodiless && content.length > 0) {
+                connection.write(ByteBuffer.wrap(content));
+            }
+            watchForStall();
+            return true;
+        }
+        if (bodiless) {
+            if (!http10) {
+                connection.write(ByteBuffer.wrap(new byte[] {'0', '\r', '\n', '\r', '\n'}));
+            }
+            return true;
+        }
+        streaming = true;
+        response.streamProducer().accept(new Stream(exchange, http10));
+        return false;
+    }
+
+    /** The streamed body of the exchange at the front of the queue. */
+    private final class Stream implements Response.ResponseStream {
+        private final Exchange exchange;
+        private final boolean raw;
+        private boolean ended;
+
+        Stream(Exchange exchange, boolean raw) {
+            this.exchange = exchange;
+            this.raw = raw;
+        }
+
+        @Override
+        public Promise<Void> write(ByteBuffer data) {
+            if (ended || !connection.isOpen()) {
+                return Promise.failed(loop, new java.nio.channels.ClosedChannelException());
+            }
+            connection.write(raw ? data : writer.chunk(data).take());
+            watchForStall();
+            return connection.drained();
+        }
+
+        @Override
+        public void end() {
+            if (ended || !connection.isOpen()) {
+                return;
+            }
+            ended = true;
+            if (!raw) {
+                connection.write(writer.lastChunk(io.rawloop.http.Headers.EMPTY).take());
+            }
+            streaming = false;
+            exchanges.poll();
+            finished(exchange);
+            writeReady();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !ended && connection.isOpen();
+        }
+    }
+
+    /** After a response is fully queued: read on, go idle, or close. */
+    private void finished(Exchange exchange) {
+        server.responseSent(exchange.response.status());
+        if (continueOwed && exchanges.isEmpty() && state == State.READING_BODY) {
+            continueOwed = false;
+            connection.write(ByteBuffer.wrap(CONTINUE));
+        }
+        if (exchanges.isEmpty() && (noMoreRequests || server.isShuttingDown() && state == State.IDLE)) {
+            closeInStages();
+            return;
+        }
+        if (exchanges.size() < config.maxPipelined() && state != State.CLOSING) {
+            connection.resumeReading();
+        }
+        if (state == State.IDLE && exchanges.isEmpty()) {
+            armReadTimer(config.idleTimeout(), 0, null);
+        }
+    }
+
+    /** Closes a connection whose pending bytes stop moving for the write-stall timeout. */
+    private void watchForStall() {
+        if (stallTimer != null || connection.pendingBytes() == 0) {
+            return;
+        }
+        writtenAtLastCheck = connection.bytesWritten();
+        stallTimer = loop.schedule(config.writeStallTimeout(), () -> {
+            stallTimer = null;
+            if (connection.pendingBytes() == 0) {
+                return;
+            }
+            if (connection.bytesWritten() == writtenAtLastCheck) {
+                server.writeStalled();
+                connection.abort();   // the client stopped reading: nothing useful can be sent
+            } else {
+                watchForStall();
+            }
+        });
+    }
+    // endregion writing
+
+    // region errors and closing
+    /** Answers a bad request with its status and a short reason, in order, then closes. */
+    private void reject(int status, String reason) {
+        if (noMoreRequests && state == State.CLOSING) {
+            return;
+        }
+        noMoreRequests = true;
+        stopReading();
+        Exchange exchange = new Exchange(null, false);
+        exchange.response = errorResponse(status, reason);
+        exchanges.add(exchange);
+        server.requestRejected(status);
+        writeReady();
+    }
+
+    private static Response errorResponse(int status, String reason) {
+        return Response.text(status, status + " " + HttpStatus.reason(status) + ": " + reason + "\n");
+    }
+
+    /** No more requests will be read from this connection (bytes that come are discarded). */
+    private void stopReading() {
+        state = State.CLOSING;
+        cancelReadTimer();
+    }
+
+    /** FIN after the last response, discard what the client still sends, close on its FIN. */
+    private void closeInStages() {
+        stopReading();
+        connection.resumeReading();   // keep reading, so that unread input does not turn into a reset
+        connection.shutdownOutput();
+        readTimer = loop.schedule(DRAIN, connection::close);
+    }
+
+    @Override
+    public void onEndOfStream(TcpConnection c) {
+        if (state == State.CLOSING || exchanges.isEmpty()) {
+            c.close();
+            return;
+        }
+        // A half-closed client still reads its answers (RFC 9112 §9.6): finish them, then close.
+        noMoreRequests = true;
+        state = State.CLOSING;
+        cancelReadTimer();
+    }
+
+    @Override
+    public void onClose(TcpConnection c, Throwable cause) {
+        cancelReadTimer();
+        if (stallTimer != null) {
+            stallTimer.cancel();
+        }
+        for (Exchange exchange : exchanges) {
+            if (exchange.deadline != null) {
+                exchange.deadline.cancel();
+            }
+            if (exchange.answer != null) {
+                exchange.answer.cancel();   // nobody is left to answer: stop the handler's work
+            }
+        }
+        exchanges.clear();
+        server.connectionClosed(this, loop);
+    }
+
+    /**
+     * Graceful shutdown: an idle connection closes now. Otherwise what is in flight finishes, and
+     * every request completed from now on is answered with Connection: close (its keep-alive is
+     * off while the server shuts down), after which the connection closes.
+     */
+    void shutdown() {
+        boolean betweenRequests = state == State.IDLE || state == State.READING_HEAD && parser.atMessageBoundary();
+        if (betweenRequests && exchanges.isEmpty()) {
+            closeInStages();
+        }
+    }
+
+    /** Shutdown deadline: close now. */
+    void abort() {
+        connection.close();
+    }
+
+    private void armReadTimer(Duration timeout, int status, String what) {
+        cancelReadTimer();
+        readTimer = loop.schedule(timeout, () -> {
+            readTimer = null;
+            if (status == 0) {
+                connection.close();   // keep-alive idle: nothing to say
+            } else {
+                reject(status, what + timeout.toMillis() + " ms");
+            }
+        });
+    }
+
+    private void cancelReadTimer() {
+        if (readTimer != null) {
+            readTimer.cancel();
+            readTimer = null;
+        }
+    }
+    // endregion errors and closing
+
+    /** The reading side's state (for tests and stats). */
+    State state() {
+        return state;
+    }
+}
