@@ -203,6 +203,9 @@ final class ServerConnection implements ConnectionHandler {
     }
 
     private Response failureResponse(Exchange exchange, Throwable failure) {
+        if (failure instanceof HttpError error) {
+            return errorResponse(error.status(), error.getMessage());
+        }
         if (failure instanceof java.util.concurrent.CancellationException) {
             return errorResponse(503, "the request was cancelled");
         }

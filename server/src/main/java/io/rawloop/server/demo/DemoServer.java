@@ -1,0 +1,179 @@
+package io.rawloop.server.demo;
+
+import io.rawloop.http.HttpLimits;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.server.HttpServer;
+import io.rawloop.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rawloop-server.jar}: the demo server (DESIGN.md §5). */
+@Command(name = "rawloop-server.jar", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The rawloop demo: an HTTP/1.1 server on hand-written event loops.",
+            "Open http://HOST:PORT/ for the list of endpoints. TERM or INT: graceful shutdown; HUP: a stats line."})
+public final class DemoServer implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks any free one (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--loops", description = "Event loops, one thread each (default: available processors).")
+    int loops = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--static", paramLabel = "DIR", description = "Serve DIR under /static/ (default: a bundled page).")
+    Path staticDir;
+
+    @Option(names = "--max-request-line", defaultValue = "8KiB", converter = Size.class,
+            description = "Longest request line (414 beyond; default ${DEFAULT-VALUE}).")
+    long maxRequestLine;
+
+    @Option(names = "--max-header-size", defaultValue = "16KiB", converter = Size.class,
+            description = "Largest header section (431 beyond; default ${DEFAULT-VALUE}).")
+    long maxHeaderSize;
+
+    @Option(names = "--max-headers", defaultValue = "100", description = "Most header fields (431 beyond; default ${DEFAULT-VALUE}).")
+    int maxHeaders;
+
+    @Option(names = "--max-body", defaultValue = "10MiB", converter = Size.class,
+            description = "Largest request body (413 beyond; default ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = Time.class,
+            description = "The whole request head must arrive within this (408; default ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "30s", converter = Time.class,
+            description = "Longest gap between reads of a body (408; default ${DEFAULT-VALUE}).")
+    Duration bodyTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = Time.class,
+            description = "Keep-alive connections idle this long are closed (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--write-timeout", defaultValue = "30s", converter = Time.class,
+            description = "A response that makes no progress this long is dropped (default ${DEFAULT-VALUE}).")
+    Duration writeTimeout;
+
+    @Option(names = "--response-timeout", defaultValue = "60s", converter = Time.class,
+            description = "A handler that has not answered by then gets a 503 (default ${DEFAULT-VALUE}).")
+    Duration responseTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "10000",
+            description = "Stop accepting above this many open connections (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--shutdown-deadline", defaultValue = "10s", converter = Time.class,
+            description = "Graceful shutdown waits this long for in-flight requests (default ${DEFAULT-VALUE}).")
+    Duration shutdownDeadline;
+
+    /** Entry point of the runnable jar. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoServer()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535 || loops < 1) {
+            System.err.println("--port must be 0-65535 and --loops at least 1");
+            return 2;
+        }
+        ServerConfig config = new ServerConfig(new HttpLimits((int) maxRequestLine, (int) maxHeaderSize, maxHeaders, maxBody),
+                headerTimeout, bodyTimeout, idleTimeout, writeTimeout, responseTimeout, maxConnections,
+                ServerConfig.DEFAULT.maxPipelined(), shutdownDeadline);
+        AtomicReference<HttpServer> running = new AtomicReference<>();
+        StaticFiles files;
+        try {
+            files = new StaticFiles(staticDir);
+        } catch (IOException e) {
+            System.err.println("--static: " + e.getMessage());
+            return 2;
+        }
+        HttpServer server;
+        try {
+            server = HttpServer.start(new InetSocketAddress(host, port), loops, config, DemoApp.routes(running::get, files));
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        running.set(server);
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        EventLoop signals = server.loops().get(0);
+        Runnable shutdown = () -> {
+            System.out.println("shutting down: finishing in-flight requests (at most " + shutdownDeadline.toMillis() + " ms)");
+            server.shutdown().whenComplete((v, f) -> stopped.complete(null));
+        };
+        signals.onSignal("TERM", shutdown);
+        signals.onSignal("INT", shutdown);
+        signals.onSignal("HUP", () -> System.out.print(DemoApp.stats(server)));
+        System.out.println("listening on http://" + host + ":" + server.port());
+        System.out.flush();
+        stopped.join();
+        System.out.println("stopped");
+        return 0;
+    }
+
+    /** "10s", "500ms", "2m", "1h", or milliseconds. */
+    static final class Time implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return positive(Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))), value);
+                }
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> positive(Duration.ofSeconds(n), value);
+                    case 'm' -> positive(Duration.ofMinutes(n), value);
+                    case 'h' -> positive(Duration.ofHours(n), value);
+                    default -> positive(Duration.ofMillis(Long.parseLong(v)), value);
+                };
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use 500ms, 10s, 2m or 1h");
+            }
+        }
+
+        private static Duration positive(Duration d, String value) {
+            if (d.isZero() || d.isNegative()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' must be more than zero");
+            }
+            return d;
+        }
+    }
+
+    /** "10MiB", "8KiB", "1GiB", "512B", or bytes. */
+    static final class Size implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            long unit = 1;
+            for (String[] suffix : new String[][] {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"}, {"b", "1"}}) {
+                if (v.endsWith(suffix[0])) {
+                    unit = Long.parseLong(suffix[1]);
+                    v = v.substring(0, v.length() - suffix[0].length()).strip();
+                    break;
+                }
+            }
+            try {
+                long n = Math.multiplyExact(Long.parseLong(v), unit);
+                if (n <= 0 || n > Integer.MAX_VALUE) {
+                    throw new CommandLine.TypeConversionException("'" + value + "' must be from 1 byte to 2GiB");
+                }
+                return n;
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size: use 512, 8KiB, 10MiB or 1GiB");
+            }
+        }
+    }
+}
