@@ -2,12 +2,14 @@ package io.rawloop.loop;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Bytes written to a connection and not yet accepted by the kernel, in order, with their total.
+ * Bytes written to a connection and not yet accepted by the kernel, in order, with their total:
+ * buffers, and regions of files that go out with zero-copy {@code transferTo}.
  * {@link #writeTo} hands up to {@value #MAX_GATHER} buffers to one gathering write
  * ({@code writev(2)}), so a response's head and body, or several pipelined responses, leave in
  * one system call.
@@ -21,17 +23,48 @@ final class OutgoingQueue {
     /** Linux's IOV_MAX is 1024; a few dozen buffers per call already amortise the call. */
     static final int MAX_GATHER = 64;
 
-    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+    /**
+     * A part of a file to send with {@code FileChannel.transferTo} (sendfile(2) on Linux): the
+     * bytes go from the page cache to the socket without passing through the Java heap. The queue
+     * owns the channel and closes it once sent, or when the queue is cleared.
+     */
+    private static final class FileRegion {
+        final FileChannel file;
+        long position;
+        long remaining;
+
+        FileRegion(FileChannel file, long position, long count) {
+            this.file = file;
+            this.position = position;
+            this.remaining = count;
+        }
+
+        void close() {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // nothing more to do with a file we only read
+            }
+        }
+    }
+
+    /** ByteBuffers and FileRegions, in the order they were written. */
+    private final ArrayDeque<Object> parts = new ArrayDeque<>();
     private final ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
     private long bytes;
 
     void add(ByteBuffer buffer) {
-        buffers.add(buffer);
+        parts.add(buffer);
         bytes += buffer.remaining();
     }
 
+    void add(FileChannel file, long position, long count) {
+        parts.add(new FileRegion(file, position, count));
+        bytes += count;
+    }
+
     boolean isEmpty() {
-        return buffers.isEmpty();
+        return parts.isEmpty();
     }
 
     /** Bytes waiting. */
@@ -42,30 +75,41 @@ final class OutgoingQueue {
     /** Writes as much as the channel takes now; returns the bytes written. */
     long writeTo(GatheringByteChannel channel) throws IOException {
         long total = 0;
-        while (!buffers.isEmpty()) {
-            int n = 0;
-            for (ByteBuffer b : buffers) {
-                batch[n++] = b;
-                if (n == MAX_GATHER) {
-                    break;
-                }
-            }
-            long wanted = 0;
-            for (int i = 0; i < n; i++) {
-                wanted += batch[i].remaining();
-            }
+        while (!parts.isEmpty()) {
             long written;
-            try {
-                written = n == 1 ? channel.write(batch[0]) : channel.write(batch, 0, n);
-            } finally {
-                Arrays.fill(batch, 0, n, null);
+            boolean complete;
+            if (parts.peek() instanceof FileRegion region) {
+                written = region.file.transferTo(region.position, region.remaining, channel);
+                region.position += written;
+                region.remaining -= written;
+                complete = region.remaining == 0;
+                if (complete) {
+                    parts.poll();
+                    region.close();
+                }
+            } else {
+                int n = 0;
+                long wanted = 0;
+                for (Object part : parts) {
+                    if (!(part instanceof ByteBuffer b) || n == MAX_GATHER) {
+                        break;
+                    }
+                    batch[n++] = b;
+                    wanted += b.remaining();
+                }
+                try {
+                    written = n == 1 ? channel.write(batch[0]) : channel.write(batch, 0, n);
+                } finally {
+                    Arrays.fill(batch, 0, n, null);
+                }
+                while (!parts.isEmpty() && parts.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
+                    parts.poll();
+                }
+                complete = written == wanted;
             }
             total += written;
             bytes -= written;
-            while (!buffers.isEmpty() && !buffers.peek().hasRemaining()) {
-                buffers.poll();
-            }
-            if (written < wanted) {
+            if (!complete) {
                 break;   // the socket's send buffer is full: wait for OP_WRITE
             }
         }
@@ -73,7 +117,12 @@ final class OutgoingQueue {
     }
 
     void clear() {
-        buffers.clear();
+        for (Object part : parts) {
+            if (part instanceof FileRegion region) {
+                region.close();
+            }
+        }
+        parts.clear();
         bytes = 0;
     }
 }

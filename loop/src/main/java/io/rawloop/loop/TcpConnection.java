@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
@@ -275,6 +276,41 @@ public final class TcpConnection extends Selectable {
         } else if (!flushQueued) {
             flushQueued = true;
             loop.enqueue(flushTask);
+        }
+    }
+
+    /**
+     * Queues {@code count} bytes of {@code file} from {@code position}, sent with
+     * {@code FileChannel.transferTo} (zero-copy: sendfile(2) on Linux). The channel now belongs
+     * to the connection: it is closed once sent, or when the connection closes first. Loop thread.
+     */
+    public void writeFile(FileChannel file, long position, long count) {
+        loop.checkInLoop("TcpConnection.writeFile");
+        if (state == State.CLOSED) {
+            closeQuietly(file);
+            return;
+        }
+        if (outputShutdownRequested || state == State.CLOSING) {
+            closeQuietly(file);
+            throw new IllegalStateException("writeFile after " + (state == State.CLOSING ? "close()" : "shutdownOutput()")
+                    + " on connection to " + remote);
+        }
+        if (count <= 0) {
+            closeQuietly(file);
+            return;
+        }
+        outgoing.add(file, position, count);
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.enqueue(flushTask);
+        }
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // only read from
         }
     }
 

@@ -2,6 +2,7 @@ package io.rawloop.server;
 
 import io.rawloop.loop.Promise;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class Response {
     private final List<String> fields = new ArrayList<>(4);
     private final byte[] body;
     private final Consumer<ResponseStream> stream;
+    private FileChannel file;
+    private long fileLength;
 
     private Response(int status, byte[] body, Consumer<ResponseStream> stream) {
         if (status < 100 || status > 599) {
@@ -61,6 +64,18 @@ public final class Response {
         return new Response(status, null, producer).header("Content-Type", contentType);
     }
 
+    /**
+     * A file body, sent with zero-copy {@code transferTo} after the head. The channel now belongs to
+     * the response: the server closes it once sent (or if the response is never sent). Open it off
+     * the loop ({@code loop.offload}): opening a file may block.
+     */
+    public static Response file(int status, String contentType, FileChannel file, long length) {
+        Response response = new Response(status, null, null).header("Content-Type", contentType);
+        response.file = file;
+        response.fileLength = length;
+        return response;
+    }
+
     /** Adds a header field; returns this response. */
     public Response header(String name, String value) {
         fields.add(name);
@@ -73,7 +88,28 @@ public final class Response {
         return status;
     }
 
-    /** The whole body, or null for a streamed response. */
+    /** The file body, or null. */
+    FileChannel file() {
+        return file;
+    }
+
+    long fileLength() {
+        return fileLength;
+    }
+
+    /** Closes a file body that will not be sent. */
+    void release() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (java.io.IOException ignored) {
+                // only read from
+            }
+            file = null;
+        }
+    }
+
+    /** The whole body, or null for a streamed or file response. */
     public byte[] body() {
         return body;
     }
@@ -110,6 +146,7 @@ public final class Response {
 
     @Override
     public String toString() {
-        return "Response[" + status + (body != null ? ", " + body.length + " bytes" : ", streamed") + "]";
+        return "Response[" + status + (body != null ? ", " + body.length + " bytes" : file != null ? ", a file" : ", streamed")
+                + "]";
     }
 }

@@ -14,6 +14,7 @@ import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -216,7 +217,8 @@ final class ServerConnection implements ConnectionHandler {
 
     private void answered(Exchange exchange, Response response) {
         if (exchange.response != null || !connection.isOpen()) {
-            return;   // already answered (a timeout won the race), or nobody to tell
+            response.release();   // already answered (a timeout won the race), or nobody to tell
+            return;
         }
         exchange.response = response;
         writeReady();
@@ -250,12 +252,13 @@ final class ServerConnection implements ConnectionHandler {
             writer.field(response.fields().get(i), response.fields().get(i + 1));
         }
         byte[] content = response.body();
-        boolean stream = content == null;
+        FileChannel file = response.file();
+        boolean stream = content == null && file == null;
         if (stream && http10) {
             keepAlive = false;   // no chunked for HTTP/1.0: the body ends when the connection does
         }
         if (!stream && response.status() != 204 && response.status() != 304) {
-            writer.contentLength(content.length);
+            writer.contentLength(file != null ? response.fileLength() : content.length);
         } else if (stream && !http10) {
             writer.chunked();
         }
@@ -267,6 +270,15 @@ final class ServerConnection implements ConnectionHandler {
         }
         writer.endHead();
         connection.write(writer.take());
+        if (file != null) {
+            if (bodiless) {
+                response.release();
+            } else {
+                connection.writeFile(file, 0, response.fileLength());   // zero-copy; the connection closes it
+            }
+            watchForStall();
+            return true;
+        }
         if (!stream) {
             if (!bodiless && content.length > 0) {
                 connection.write(ByteBuffer.wrap(content));
@@ -424,6 +436,9 @@ final class ServerConnection implements ConnectionHandler {
             }
             if (exchange.answer != null) {
                 exchange.answer.cancel();   // nobody is left to answer: stop the handler's work
+            }
+            if (exchange.response != null) {
+                exchange.response.release();   // a file that will never be sent
             }
         }
         exchanges.clear();

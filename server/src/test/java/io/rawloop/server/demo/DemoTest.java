@@ -105,6 +105,16 @@ class DemoTest {
                 .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(304, again.statusCode());
         assertEquals("application/json", get("/static/sub/data.json").headers().firstValue("content-type").orElseThrow());
+        byte[] large = new byte[5_000_000];
+        new java.util.Random(1).nextBytes(large);
+        Files.write(files.resolve("large.bin"), large);
+        HttpResponse<byte[]> sent = client.send(HttpRequest.newBuilder(URI.create(base + "/static/large.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(large, sent.body(), "a large file, sent with transferTo");
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/static/large.bin"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("5000000", head.headers().firstValue("content-length").orElseThrow());
+        assertEquals("", head.body());
         for (String attempt : new String[] {"/static/../pom.xml", "/static/%2e%2e/%2e%2e/etc/passwd",
                 "/static/sub/%2E%2E/%2E%2E/x", "/static/escape.txt", "/static/missing.txt"}) {
             assertEquals(404, rawStatus(attempt), attempt);

@@ -1,0 +1,62 @@
+package io.rawloop.loop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Zero-copy file writes between ordinary ones, in order, and the file closed afterwards. */
+class WriteFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(30)
+    void aFileRegionGoesOutInOrderBetweenBuffersAndIsClosedOnceSent() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(5).nextBytes(content);
+        Path file = Files.write(dir.resolve("data.bin"), content);
+        CompletableFuture<FileChannel> sent = new CompletableFuture<>();
+        try (RunningLoop running = new RunningLoop()) {
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        c.setHandler((conn, data) -> { });
+                        try {
+                            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                            c.write(ByteBuffer.wrap("head|".getBytes(StandardCharsets.US_ASCII)));
+                            c.writeFile(channel, 0, content.length);
+                            c.write(ByteBuffer.wrap("|tail".getBytes(StandardCharsets.US_ASCII)));
+                            c.drained().onComplete((v, f) -> c.close());
+                            sent.complete(channel);
+                        } catch (java.io.IOException e) {
+                            sent.completeExceptionally(e);
+                        }
+                    }));
+            try (Socket socket = new Socket(listener.localAddress().getAddress(), listener.port())) {
+                byte[] all = socket.getInputStream().readAllBytes();
+                byte[] expected = new byte[5 + content.length + 5];
+                System.arraycopy("head|".getBytes(StandardCharsets.US_ASCII), 0, expected, 0, 5);
+                System.arraycopy(content, 0, expected, 5, content.length);
+                System.arraycopy("|tail".getBytes(StandardCharsets.US_ASCII), 0, expected, 5 + content.length, 5);
+                assertArrayEquals(expected, all);
+            }
+            FileChannel channel = sent.get(5, TimeUnit.SECONDS);
+            assertFalse(running.call(channel::isOpen), "the connection closed the file once it was sent");
+            assertTrue(Files.exists(file));
+        }
+    }
+}
