@@ -64,15 +64,17 @@ final class HeadScanner {
             in.position((end >= 0 ? end : scan(in.array(), from, to, offset)) - base);
             return complete;
         }
-        // A direct buffer: through a small reusable heap array, a slice at a time.
+        // A direct buffer (the loop reads into one): through a reusable heap array, a slice at a
+        // time, with the same fast path for a fresh head that lies whole in the slice.
         if (scratch == null) {
-            scratch = new byte[2048];
+            scratch = new byte[4096];
         }
         while (in.hasRemaining() && !complete) {
             int at = in.position();
             int n = Math.min(in.remaining(), scratch.length);
             in.get(at, scratch, 0, n);
-            int stop = scan(scratch, 0, n, offset);
+            int end = length == 0 && !afterCr ? scanWhole(scratch, 0, n) : -1;
+            int stop = end >= 0 ? end : scan(scratch, 0, n, offset);
             in.position(at + stop);
             offset += stop;
         }

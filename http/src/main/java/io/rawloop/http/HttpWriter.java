@@ -79,7 +79,22 @@ public final class HttpWriter {
         if (n < 0) {
             throw new IllegalArgumentException("negative Content-Length " + n);
         }
-        return bytes(CONTENT_LENGTH).ascii(Long.toString(n)).bytes(CRLF);
+        return bytes(CONTENT_LENGTH).decimal(n).bytes(CRLF);
+    }
+
+    /** Writes {@code n} in decimal straight into the array: no String on the hot path. */
+    private HttpWriter decimal(long n) {
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = length + digits - 1; i >= length; i--) {
+            data[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        length += digits;
+        return this;
     }
 
     /** {@code Transfer-Encoding: chunked}. */

@@ -80,7 +80,7 @@ public final class Request {
     }
 
     void pathParameters(Map<String, String> parameters) {
-        this.pathParameters = Map.copyOf(parameters);
+        this.pathParameters = parameters;
     }
 
     /** HTTP/1.0 or HTTP/1.1. */

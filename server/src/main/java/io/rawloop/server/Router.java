@@ -43,50 +43,66 @@ public final class Router implements Handler {
 
     @Override
     public Promise<Response> handle(Request request, EventLoop loop) {
-        String[] path = request.path().substring(request.path().startsWith("/") ? 1 : 0).split("/", -1);
-        Set<String> allowed = new LinkedHashSet<>();
+        String path = request.path();
+        String method = request.method();
+        Set<String> allowed = null;   // only a 405 needs it
         for (Route route : routes) {
             Map<String, String> parameters = match(route.segments, path);
             if (parameters == null) {
                 continue;
             }
-            String method = request.method();
             if (route.method.equals("*") || route.method.equals(method)
                     || (method.equals("HEAD") && route.method.equals("GET"))) {
                 request.pathParameters(parameters);
                 return route.handler.handle(request, loop);
+            }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
             }
             allowed.add(route.method);
             if (route.method.equals("GET")) {
                 allowed.add("HEAD");
             }
         }
-        if (allowed.isEmpty()) {
-            return Promise.succeeded(loop, Response.text(404, "no such path: " + request.path() + "\n"));
+        if (allowed == null) {
+            return Promise.succeeded(loop, Response.text(404, "no such path: " + path + "\n"));
         }
         String allow = String.join(", ", allowed);
-        return Promise.succeeded(loop, Response.text(405, "method " + request.method() + " is not allowed here; use "
+        return Promise.succeeded(loop, Response.text(405, "method " + method + " is not allowed here; use "
                 + allow + "\n").header("Allow", allow));
     }
 
-    /** The parameters if {@code pattern} matches {@code path}, else null. */
-    private static Map<String, String> match(String[] pattern, String[] path) {
-        Map<String, String> parameters = new HashMap<>();
+    /**
+     * The parameters if {@code pattern} matches {@code path} (an empty map when it has none), else
+     * null. Walks the path in place: nothing is allocated unless a parameter matched.
+     */
+    private static Map<String, String> match(String[] pattern, String path) {
+        Map<String, String> parameters = Map.of();
+        int from = path.startsWith("/") ? 1 : 0;
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
             if (p.equals("*") && i == pattern.length - 1) {
-                parameters.put("*", String.join("/", java.util.Arrays.copyOfRange(path, Math.min(i, path.length), path.length)));
+                parameters = mutable(parameters);
+                parameters.put("*", from <= path.length() ? path.substring(from) : "");
                 return parameters;
             }
-            if (i >= path.length) {
-                return null;
+            if (from > path.length()) {
+                return null;   // the path has fewer segments than the pattern
             }
+            int slash = path.indexOf('/', from);
+            int end = slash < 0 ? path.length() : slash;
             if (p.startsWith("{") && p.endsWith("}")) {
-                parameters.put(p.substring(1, p.length() - 1), path[i]);
-            } else if (!p.equals(path[i])) {
+                parameters = mutable(parameters);
+                parameters.put(p.substring(1, p.length() - 1), path.substring(from, end));
+            } else if (end - from != p.length() || !path.startsWith(p, from)) {
                 return null;
             }
+            from = end + 1;   // past the slash; beyond the end when this was the last segment
         }
-        return pattern.length == path.length ? parameters : null;
+        return from == path.length() + 1 ? parameters : null;   // every segment of the path was used
+    }
+
+    private static Map<String, String> mutable(Map<String, String> parameters) {
+        return parameters.isEmpty() ? new HashMap<>(4) : parameters;
     }
 }

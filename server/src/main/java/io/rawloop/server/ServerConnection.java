@@ -52,6 +52,9 @@ final class ServerConnection implements ConnectionHandler {
     /** After our FIN, how long to keep reading (and discarding) before closing anyway. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_BODY = new byte[0];
+    /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
+    private static final int SMALL_BODY = 8 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** One request and its answer, in arrival order. */
@@ -83,6 +86,8 @@ final class ServerConnection implements ConnectionHandler {
     private boolean noMoreRequests;
     private boolean streaming;
     private Timer readTimer;
+    private Timer idleTimer;
+    private long lastActivity;
     private Timer stallTimer;
     private long writtenAtLastCheck;
 
@@ -104,12 +109,17 @@ final class ServerConnection implements ConnectionHandler {
         }
         if (state == State.IDLE) {
             state = State.READING_HEAD;
-            armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
         }
+        lastActivity = loop.nanoTime();
         try {
             while (!noMoreRequests) {
                 switch (parser.parse(data)) {
                     case NEED_MORE -> {
+                        // Most heads arrive whole in one read; only one left incomplete needs the
+                        // header timer, counted from this read (the one its first bytes came in).
+                        if (state == State.READING_HEAD && !parser.atMessageBoundary() && readTimer == null) {
+                            armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+                        }
                         return;
                     }
                     case HEAD -> onHead();
@@ -159,7 +169,7 @@ final class ServerConnection implements ConnectionHandler {
     }
 
     private void onRequestComplete(boolean moreBytes) {
-        byte[] content = body == null ? new byte[0] : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        byte[] content = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         body = null;
         boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol();
         Exchange exchange = new Exchange(new Request(head, content, connection.remoteAddress(), loop), keepAlive);
@@ -168,20 +178,18 @@ final class ServerConnection implements ConnectionHandler {
         }
         exchanges.add(exchange);
         server.requestReceived();
-        dispatch(exchange);
+        // The reading side moves on first: a handler may answer at once, and what happens after
+        // the answer (idle timer, close) depends on where the reading side is.
         if (noMoreRequests) {
             stopReading();
         } else {
             state = moreBytes ? State.READING_HEAD : State.IDLE;
-            if (moreBytes) {
-                armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
-            } else {
-                cancelReadTimer();   // the idle timer starts once every response is out
-            }
+            cancelReadTimer();   // a partial next head arms the header timer; idleness is watched apart
             if (exchanges.size() >= config.maxPipelined()) {
                 connection.pauseReading();   // bounded read-ahead: the client waits in its socket
             }
         }
+        dispatch(exchange);
     }
 
     private void dispatch(Exchange exchange) {
@@ -192,6 +200,11 @@ final class ServerConnection implements ConnectionHandler {
             answer = Promise.failed(loop, t);
         }
         exchange.answer = answer;
+        if (answer.isDone()) {
+            // Answered at once (most handlers): no listener, no timer, no extra turn of the loop.
+            answered(exchange, answer.isSucceeded() ? answer.resultNow() : failureResponse(exchange, answer.failureNow()));
+            return;
+        }
         exchange.deadline = loop.schedule(config.responseTimeout(), () -> {
             exchange.answer.cancel(new TimeoutException("no answer within " + config.responseTimeout().toMillis() + " ms"));
             answered(exchange, errorResponse(503, "the handler did not answer within "
@@ -269,6 +282,12 @@ final class ServerConnection implements ConnectionHandler {
             writer.field("Connection", "keep-alive");
         }
         writer.endHead();
+        if (content != null && !bodiless && content.length <= SMALL_BODY) {
+            // A small body travels in the same buffer as its head: one copy, one write.
+            connection.write(writer.body(content).take());
+            watchForStall();
+            return true;
+        }
         connection.write(writer.take());
         if (file != null) {
             if (bodiless) {
@@ -354,8 +373,30 @@ final class ServerConnection implements ConnectionHandler {
             connection.resumeReading();
         }
         if (state == State.IDLE && exchanges.isEmpty()) {
-            armReadTimer(config.idleTimeout(), 0, null);
+            lastActivity = loop.nanoTime();
+            watchIdleness();
         }
+    }
+
+    /**
+     * One long-lived timer watches idleness instead of one per request: when it fires it checks
+     * the last activity, closes the connection if it was idle long enough, else waits out the rest.
+     */
+    private void watchIdleness() {
+        if (idleTimer != null) {
+            return;
+        }
+        long idleFor = loop.nanoTime() - lastActivity;
+        long left = Math.max(0, config.idleTimeout().toNanos() - idleFor);
+        idleTimer = loop.schedule(Duration.ofNanos(left), () -> {
+            idleTimer = null;
+            boolean idle = state == State.IDLE && exchanges.isEmpty();
+            if (idle && loop.nanoTime() - lastActivity >= config.idleTimeout().toNanos()) {
+                connection.close();   // keep-alive idle: nothing to say
+            } else if (idle) {
+                watchIdleness();
+            }
+        });
     }
 
     /** Closes a connection whose pending bytes stop moving for the write-stall timeout. */
@@ -427,6 +468,9 @@ final class ServerConnection implements ConnectionHandler {
     @Override
     public void onClose(TcpConnection c, Throwable cause) {
         cancelReadTimer();
+        if (idleTimer != null) {
+            idleTimer.cancel();
+        }
         if (stallTimer != null) {
             stallTimer.cancel();
         }
@@ -466,11 +510,7 @@ final class ServerConnection implements ConnectionHandler {
         cancelReadTimer();
         readTimer = loop.schedule(timeout, () -> {
             readTimer = null;
-            if (status == 0) {
-                connection.close();   // keep-alive idle: nothing to say
-            } else {
-                reject(status, what + timeout.toMillis() + " ms");
-            }
+            reject(status, what + timeout.toMillis() + " ms");
         });
     }
 

@@ -133,7 +133,7 @@ class ServerLimitsTest {
 
     // region helpers
     private Socket connect() throws Exception {
-        return new Socket(InetAddress.getLoopbackAddress(), server.port());
+        return Sockets.open(server.port());
     }
 
     private List<String> exchange(String request, int responses) throws Exception {

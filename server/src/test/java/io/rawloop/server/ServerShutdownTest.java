@@ -57,7 +57,7 @@ class ServerShutdownTest {
     @Test
     void aRequestArrivingDuringShutdownIsAnsweredWithConnectionCloseAfterTheInFlightOne() throws Exception {
         start();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             awaitHeld();
             CompletableFuture<Void> stopped = server.shutdown();
@@ -79,7 +79,7 @@ class ServerShutdownTest {
     @Test
     void theShutdownDeadlineClosesWhatIsStillBusy() throws Exception {
         start();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             awaitHeld();
             CompletableFuture<Void> stopped = server.shutdown();
@@ -95,12 +95,12 @@ class ServerShutdownTest {
     @Test
     void http10KeepsTheConnectionOnlyWhenAsked() throws Exception {
         start();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write("GET /hello HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(all.contains("\r\nConnection: close\r\n") && all.endsWith("Hello, World!"), all);
         }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             InputStream in = socket.getInputStream();
             for (int i = 0; i < 2; i++) {
                 socket.getOutputStream().write("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"

@@ -136,7 +136,7 @@ class ServerTest {
         for (int i = 0; i < 32; i++) {
             requests.append("GET /n/").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
         }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
             List<String> bodies = readResponses(socket.getInputStream(), 32);
             for (int i = 0; i < 32; i++) {
@@ -147,7 +147,7 @@ class ServerTest {
 
     @Test
     void aMalformedRequestGetsItsStatusAndACloseAndOthersAreStillServed() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -163,7 +163,7 @@ class ServerTest {
 
     @Test
     void missingHostIsRefused() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write("GET /hello HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(all.startsWith("HTTP/1.1 400 Bad Request\r\n"), all);
@@ -173,7 +173,7 @@ class ServerTest {
 
     @Test
     void aHeadTrickledOneByteASecondIs408AtTheHeaderTimeoutOnTheManualClock() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             OutputStream out = socket.getOutputStream();
             awaitOpenConnections(1);
             // Slowloris: every byte arrives in time for a per-read timeout, never for the whole head.
@@ -195,7 +195,7 @@ class ServerTest {
 
     @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = Sockets.open(server.port())) {
             socket.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             assertEquals(List.of("200 Hello, World!"), readResponses(in, 1));

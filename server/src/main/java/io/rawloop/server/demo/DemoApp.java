@@ -53,6 +53,13 @@ public final class DemoApp {
             </body></html>
             """;
 
+    /**
+     * The constant answers, built once: a response that nobody changes after it is published can
+     * be sent by every loop at once (the server only reads it).
+     */
+    private static final Response HELLO = Response.text(200, "Hello, World!");
+    private static final Response JSON = Response.json(200, "{\"message\":\"Hello, World!\"}");
+
     private DemoApp() {
     }
 
@@ -65,8 +72,8 @@ public final class DemoApp {
     public static Router routes(Supplier<HttpServer> server, StaticFiles files) {
         return new Router()
                 .get("/", Handler.of(r -> Response.html(200, INDEX.replace("PORT", port(r)))))
-                .get("/hello", Handler.of(r -> Response.text(200, "Hello, World!")))
-                .get("/json", Handler.of(r -> Response.json(200, "{\"message\":\"Hello, World!\"}")))
+                .get("/hello", Handler.of(r -> HELLO))
+                .get("/json", Handler.of(r -> JSON))
                 .any("/echo", Handler.of(DemoApp::echo))
                 .get("/sleep", Handler.coroutine(DemoApp::sleep))
                 .get("/stream", Handler.of(DemoApp::stream))

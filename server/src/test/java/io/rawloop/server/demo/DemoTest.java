@@ -123,7 +123,7 @@ class DemoTest {
 
     /** The status for a target sent exactly as given (the JDK client would normalise '..'). */
     private int rawStatus(String target) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (java.net.Socket socket = io.rawloop.server.Sockets.open(server.port())) {
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
