@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
  * one outcome we promise. 0 means accepted; anything else is the status of the rejection.
  * Every vector is also fed one byte at a time, with the same outcome required.
  */
-class SmugglingVectorsTest {
+public class SmugglingVectorsTest {
 
-    static Stream<Arguments> vectors() {
+    /** The vectors: name, expected status (0: accepted), request bytes as ISO-8859-1 text. Public for the server's tests. */
+    public static Stream<Arguments> vectors() {
         return Stream.of(
                 v("two Content-Length values that disagree", 400,
                         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),

@@ -66,6 +66,17 @@ class ServerLimitsTest {
         assertEquals(List.of("200 Hello, World!"), exchange("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", 1));
     }
 
+    /** Every vector the codec refuses, as the server answers it. */
+    static Stream<Arguments> codecRejections() {
+        return io.rawloop.http.SmugglingVectorsTest.vectors().filter(v -> (int) v.get()[1] != 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codecRejections")
+    void everyVectorTheCodecRefusesGetsItsStatusFromTheServer(String name, int status, String request) throws Exception {
+        eachRejectionIsAnsweredWithItsStatusThenClosedWhileOthersAreServed(status, request);
+    }
+
     @Test
     void aBodyThatStallsIs408AfterTheBodyGap() throws Exception {
         start(ServerConfig.DEFAULT, ServerTest.routes());
