@@ -12,8 +12,13 @@ import java.util.Arrays;
  * that guess differently are how request smuggling starts. Limits are checked as the bytes pass
  * too, so a client cannot make us hold more than the limit while we wait for the end.
  *
- * <p>Once complete, {@link #buffer()} holds the section with its CRLFs, and the parsers read it
- * as a whole: that is why every split of the input gives the same result.
+ * Control characters other than HTAB are refused in the same pass, and where each line ends is
+ * recorded, so the field parser reads every value only once.
+ *
+ * <p>Once complete, {@link #takeBuffer()} hands over the section with its CRLFs, and the parsers
+ * read it as a whole: that is why every split of the input gives the same result. A fresh section
+ * that lies whole in one buffer takes a fast path that gives the same verdict by construction
+ * (see {@code scanWhole}).
  */
 final class HeadScanner {
 
@@ -207,10 +212,6 @@ final class HeadScanner {
         if (newLength > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(newLength, buffer.length * 2));
         }
-    }
-
-    byte[] buffer() {
-        return buffer;
     }
 
     /** The array's size: what the scanner holds, for the fuzz test's memory bound. */

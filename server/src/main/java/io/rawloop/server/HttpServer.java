@@ -215,11 +215,11 @@ public final class HttpServer implements AutoCloseable {
         requests.incrementAndGet();
     }
 
-    void responseSent(int status) {
+    void responseSent() {
         responses.incrementAndGet();
     }
 
-    void requestRejected(int status) {
+    void requestRejected() {
         rejected.incrementAndGet();
     }
 

@@ -360,7 +360,7 @@ final class ServerConnection implements ConnectionHandler {
 
     /** After a response is fully queued: read on, go idle, or close. */
     private void finished(Exchange exchange) {
-        server.responseSent(exchange.response.status());
+        server.responseSent();
         if (continueOwed && exchanges.isEmpty() && state == State.READING_BODY) {
             continueOwed = false;
             connection.write(ByteBuffer.wrap(CONTINUE));
@@ -431,7 +431,7 @@ final class ServerConnection implements ConnectionHandler {
         Exchange exchange = new Exchange(null, false);
         exchange.response = errorResponse(status, reason);
         exchanges.add(exchange);
-        server.requestRejected(status);
+        server.requestRejected();
         writeReady();
     }
 
