@@ -65,8 +65,7 @@ final class HeadScanner {
             int base = in.arrayOffset();
             int from = base + in.position();
             int to = base + in.limit();
-            int end = length == 0 && !afterCr ? scanWhole(in.array(), from, to) : -1;
-            in.position((end >= 0 ? end : scan(in.array(), from, to, offset)) - base);
+            in.position(scanSlice(in.array(), from, to, offset) - base);
             return complete;
         }
         // A direct buffer (the loop reads into one): through a reusable heap array, a slice at a
@@ -78,12 +77,17 @@ final class HeadScanner {
             int at = in.position();
             int n = Math.min(in.remaining(), scratch.length);
             in.get(at, scratch, 0, n);
-            int end = length == 0 && !afterCr ? scanWhole(scratch, 0, n) : -1;
-            int stop = end >= 0 ? end : scan(scratch, 0, n, offset);
+            int stop = scanSlice(scratch, 0, n, offset);
             in.position(at + stop);
             offset += stop;
         }
         return complete;
+    }
+
+    /** The fast path for a fresh section, else the byte-by-byte scan; returns where it stopped. */
+    private int scanSlice(byte[] a, int start, int limit, long offset) throws HttpException {
+        int end = length == 0 && !afterCr ? scanWhole(a, start, limit) : -1;
+        return end >= 0 ? end : scan(a, start, limit, offset);
     }
 
     /**

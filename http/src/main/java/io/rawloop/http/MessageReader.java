@@ -162,6 +162,6 @@ final class MessageReader<H> {
 
     /** True between messages: nothing of a next message has been read yet. */
     boolean atMessageBoundary() {
-        return (phase == Phase.HEAD || phase == Phase.COMPLETE) && (phase == Phase.COMPLETE || messageOffset == 0);
+        return phase == Phase.COMPLETE || phase == Phase.HEAD && messageOffset == 0;
     }
 }

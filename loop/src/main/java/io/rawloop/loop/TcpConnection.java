@@ -273,9 +273,8 @@ public final class TcpConnection extends Selectable {
             // Do not wait for the next turn: the kernel may take it all now. Backpressure is
             // judged on what it refuses, never on bytes it was not yet offered.
             flush();
-        } else if (!flushQueued) {
-            flushQueued = true;
-            loop.enqueue(flushTask);
+        } else {
+            queueFlush();
         }
     }
 
@@ -300,10 +299,7 @@ public final class TcpConnection extends Selectable {
             return;
         }
         outgoing.add(file, position, count);
-        if (!flushQueued) {
-            flushQueued = true;
-            loop.enqueue(flushTask);
-        }
+        queueFlush();
     }
 
     private static void closeQuietly(FileChannel file) {
@@ -311,6 +307,14 @@ public final class TcpConnection extends Selectable {
             file.close();
         } catch (IOException ignored) {
             // only read from
+        }
+    }
+
+    /** The first write of a turn queues one flush for the next turn; later writes join it. */
+    private void queueFlush() {
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.enqueue(flushTask);
         }
     }
 

@@ -66,6 +66,7 @@ class TcpLifecycleTest {
 
     /** Stands for "closed cleanly" in a future that cannot hold null meaningfully. */
     static final class NoCause extends Throwable {
+        private static final long serialVersionUID = 1L;
     }
 
     private static TcpListener listen(RunningLoop running, java.util.function.Consumer<TcpConnection> onAccept)

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -220,7 +221,7 @@ final class ServerConnection implements ConnectionHandler {
         if (failure instanceof HttpError error) {
             return errorResponse(error.status(), error.getMessage());
         }
-        if (failure instanceof java.util.concurrent.CancellationException) {
+        if (failure instanceof CancellationException) {
             return errorResponse(503, "the request was cancelled");
         }
         System.getLogger("io.rawloop.server").log(System.Logger.Level.ERROR,

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,9 +162,7 @@ class ServerLimitsTest {
 
     /** Returns once the loop has run everything queued before this call. */
     private void syncWithLoop() {
-        CompletableFuture<Void> turn = new CompletableFuture<>();
-        server.loops().get(0).execute(() -> turn.complete(null));
-        turn.join();
+        server.loops().get(0).submit(() -> null).join();   // one turn of the loop
     }
 
     private void awaitRequestStarted() {

@@ -42,9 +42,7 @@ class ServerShutdownTest {
     }
 
     private void syncWithLoop() {
-        CompletableFuture<Void> turn = new CompletableFuture<>();
-        server.loops().get(0).execute(() -> turn.complete(null));
-        turn.join();
+        server.loops().get(0).submit(() -> null).join();   // one turn of the loop
     }
 
     private void awaitHeld() {

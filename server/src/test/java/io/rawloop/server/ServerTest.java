@@ -208,9 +208,7 @@ class ServerTest {
     private void awaitOpenConnections(int n) throws InterruptedException {
         // The accept happens on the loop; executing a no-op on it and waiting orders us after it.
         for (int i = 0; i < 1000 && server.stats().openConnections() < n; i++) {
-            java.util.concurrent.CompletableFuture<Void> turn = new java.util.concurrent.CompletableFuture<>();
-            server.loops().get(0).execute(() -> turn.complete(null));
-            turn.join();
+            server.loops().get(0).submit(() -> null).join();   // one turn of the loop
         }
     }
 
