@@ -1,0 +1,29 @@
+package io.rawloop.client.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code rawloop-client.jar}: the fetch and raw commands (DESIGN.md §6). */
+@Command(name = "rawloop-client.jar", mixinStandardHelpOptions = true,
+        description = "rawloop's HTTP/1.1 client: download many URLs in four concurrency models, or talk to a socket byte by byte.",
+        subcommands = {FetchCommand.class, RawCommand.class, CommandLine.HelpCommand.class})
+public final class ClientCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Entry point of the runnable jar. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, ready to execute (tests run it in-process). */
+    static CommandLine commandLine() {
+        return new CommandLine(new ClientCommand());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
