@@ -1,0 +1,250 @@
+package io.rawloop.client;
+
+import static io.rawloop.loop.Coroutine.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rawloop.client.HttpClientException.Kind;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.ManualClock;
+import io.rawloop.loop.Promise;
+import io.rawloop.server.Handler;
+import io.rawloop.server.HttpServer;
+import io.rawloop.server.Response;
+import io.rawloop.server.Router;
+import io.rawloop.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client against rawloop's own server: the pool's cap, pipelining, streaming both ways, redirects, caps. */
+@Timeout(60)
+class OwnServerTest {
+
+    private static final byte[] BIG = new byte[4 * 1024 * 1024];
+
+    static {
+        new Random(7).nextBytes(BIG);
+    }
+
+    private HttpServer server;
+    private EventLoop loop;
+
+    @BeforeEach
+    void start() throws Exception {
+        Router routes = new Router()
+                .get("/hello", Handler.of(r -> Response.text(200, "Hello, World!")))
+                .route("POST", "/echo", Handler.of(r -> Response.bytes(200, "application/octet-stream", r.body())))
+                .any("/method", Handler.of(r -> Response.text(200, r.method() + " " + r.bodyText())))
+                .get("/big", Handler.of(r -> Response.bytes(200, "application/octet-stream", BIG)))
+                .get("/chunks", Handler.of(r -> Response.stream(200, "text/plain", out -> {
+                    for (int i = 0; i < 100; i++) {
+                        out.write(ByteBuffer.wrap("0123456789".repeat(10).getBytes(StandardCharsets.US_ASCII)));
+                    }
+                    out.end();
+                })))
+                .any("/redirect/{code}", Handler.of(r -> Response.of(Integer.parseInt(r.pathParameter("code")))
+                        .header("Location", "/method")))
+                .get("/loop", Handler.of(r -> Response.of(302).header("Location", "/loop")))
+                .get("/elsewhere", Handler.of(r -> Response.of(301).header("Location", "https://example.com/")));
+        server = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, ServerConfig.DEFAULT, routes);
+        loop = EventLoop.create();
+        loop.start();
+    }
+
+    @AfterEach
+    void stop() {
+        loop.close();
+        server.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    private HttpClient client(ClientConfig config) throws Exception {
+        return Loops.on(loop, () -> HttpClient.create(loop, config));
+    }
+
+    @Test
+    void manyRequestsShareAtMostTheCappedConnections() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT.withMaxConnectionsPerHost(4));
+        List<HttpResponse> all = Loops.await(loop, () -> {
+            List<Promise<HttpResponse>> ps = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                ps.add(c.get(url("/hello")));
+            }
+            return Promise.all(loop, ps);
+        });
+        assertEquals(200, all.size());
+        all.forEach(r -> assertEquals("Hello, World!", r.bodyText()));
+        assertEquals(4, Loops.on(loop, () -> c.stats().connectionsOpened()));
+        assertEquals(4, server.stats().acceptedConnections());
+        assertEquals(4, Loops.on(loop, () -> c.stats().idleConnections()));
+    }
+
+    @Test
+    void pipeliningSendsRequestsAheadOnOneConnection() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT.withMaxConnectionsPerHost(1).withMaxPipelined(8));
+        List<HttpResponse> all = Loops.await(loop, () -> {
+            List<Promise<HttpResponse>> ps = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ps.add(i % 2 == 0 ? c.get(url("/hello")) : c.send(HttpRequest.newBuilder(url("/method")).method("HEAD").build()));
+            }
+            return Promise.all(loop, ps);
+        });
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(i % 2 == 0 ? "Hello, World!" : "", all.get(i).bodyText(), "response " + i);
+        }
+        assertEquals(1, server.stats().acceptedConnections());
+    }
+
+    @Test
+    void aStreamedRequestBodyIsSentChunkedAndWithALength() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT);
+        byte[][] pieces = {new byte[100_000], new byte[1], new byte[70_000]};
+        new Random(3).nextBytes(pieces[0]);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (byte[] p : pieces) {
+            expected.writeBytes(p);
+        }
+        for (long length : new long[] {-1, expected.size()}) {
+            HttpResponse r = Loops.await(loop, () -> c.send(HttpRequest.newBuilder(url("/echo")).method("POST")
+                    .body(BodySource.of(ByteBuffer.wrap(pieces[0]), ByteBuffer.wrap(pieces[1]), ByteBuffer.wrap(pieces[2])),
+                            length).build()));
+            assertArrayEquals(expected.toByteArray(), r.body(), "length " + length);
+        }
+        HttpClientException e = assertThrows(HttpClientException.class, () -> Loops.await(loop, () -> c.send(
+                HttpRequest.newBuilder(url("/echo")).method("POST").body(BodySource.of(ByteBuffer.wrap(pieces[1])), 5).build())));
+        assertEquals(Kind.REQUEST_BODY, e.kind());
+    }
+
+    @Test
+    void aStreamedResponseHoldsBoundedMemoryUntilRead() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT);
+        ResponseStream stream = Loops.await(loop, () -> c.stream(HttpRequest.get(url("/big"))));
+        // Nobody reads: the connection pauses once the high water mark is passed.
+        long held = -1;
+        for (int i = 0; i < 200; i++) {
+            long now = Loops.on(loop, stream::heldBytes);
+            if (now == held && now > ResponseStream.HIGH_WATER) {
+                break;
+            }
+            held = now;
+            Loops.on(loop, () -> null);
+        }
+        assertTrue(held > ResponseStream.HIGH_WATER && held <= ResponseStream.HIGH_WATER + 256 * 1024,
+                "held " + held + " bytes of " + BIG.length);
+        byte[] body = Loops.await(loop, () -> loop.spawn(() -> {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer piece;
+            while ((piece = await(stream.read())) != null) {
+                byte[] b = new byte[piece.remaining()];
+                piece.get(b);
+                all.writeBytes(b);
+            }
+            return all.toByteArray();
+        }));
+        assertArrayEquals(BIG, body);
+        assertEquals("Hello, World!", Loops.await(loop, () -> c.get(url("/hello"))).bodyText());
+        assertEquals(1, Loops.on(loop, () -> c.stats().connectionsOpened()), "the read stream's connection is reused");
+    }
+
+    @Test
+    void aStreamClosedHalfReadIsNotReused() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT);
+        Loops.await(loop, () -> c.stream(HttpRequest.get(url("/big"))).flatMap(s -> s.read().map(piece -> {
+            s.close();
+            return piece;
+        })));
+        assertEquals("Hello, World!", Loops.await(loop, () -> c.get(url("/hello"))).bodyText());
+        assertEquals(2, Loops.on(loop, () -> c.stats().connectionsOpened()));
+    }
+
+    @Test
+    void redirectsAreFollowedOnlyWhenAskedAndWithinTheHopLimit() throws Exception {
+        HttpClient plain = client(ClientConfig.DEFAULT);
+        HttpResponse notFollowed = Loops.await(loop, () -> plain.get(url("/redirect/302")));
+        assertEquals(302, notFollowed.status());
+
+        HttpClient following = client(ClientConfig.DEFAULT.withMaxRedirects(5));
+        for (int code : new int[] {301, 302, 303, 307, 308}) {
+            HttpResponse r = Loops.await(loop, () -> following.send(HttpRequest.newBuilder(url("/redirect/" + code))
+                    .method("POST").body("payload").build()));
+            String expected = code == 307 || code == 308 ? "POST payload" : "GET ";
+            assertEquals(expected, r.bodyText(), "after a " + code);
+            assertEquals(url("/method"), r.uri().toString());
+        }
+        HttpClientException tooMany = assertThrows(HttpClientException.class,
+                () -> Loops.await(loop, () -> following.get(url("/loop"))));
+        assertEquals(Kind.TOO_MANY_REDIRECTS, tooMany.kind());
+        HttpClientException https = assertThrows(HttpClientException.class,
+                () -> Loops.await(loop, () -> following.get(url("/elsewhere"))));
+        assertEquals(Kind.UNSUPPORTED, https.kind());
+        assertTrue(https.getMessage().contains("https://example.com/"), https.getMessage());
+    }
+
+    @Test
+    void bodiesOverTheCapFailWithTooLargeAndTheConnectionGoes() throws Exception {
+        HttpClient capped = client(ClientConfig.DEFAULT.withMaxResponseBytes(5_000));
+        HttpClientException declared = assertThrows(HttpClientException.class,
+                () -> Loops.await(loop, () -> capped.get(url("/big"))));
+        assertEquals(Kind.TOO_LARGE, declared.kind());
+        assertTrue(declared.getMessage().contains(BIG.length + " bytes (Content-Length)"), declared.getMessage());
+        HttpClientException chunked = assertThrows(HttpClientException.class,
+                () -> Loops.await(loop, () -> capped.get(url("/chunks"))));
+        assertEquals(Kind.TOO_LARGE, chunked.kind());
+        assertEquals("Hello, World!", Loops.await(loop, () -> capped.get(url("/hello"))).bodyText());
+        assertEquals(3, Loops.on(loop, () -> capped.stats().connectionsOpened()));
+    }
+
+    @Test
+    void idleConnectionsCloseAfterTheIdleTimeoutOnTheLoopClock() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (EventLoop manual = EventLoop.builder().clock(clock).build()) {
+            manual.start();
+            HttpClient c = Loops.on(manual, () -> HttpClient.create(manual,
+                    ClientConfig.DEFAULT.withIdleTimeout(Duration.ofSeconds(30))));
+            Loops.await(manual, () -> c.get(url("/hello")));
+            assertEquals(1, Loops.on(manual, () -> c.stats().idleConnections()));
+            clock.advance(Duration.ofSeconds(29));
+            Loops.on(manual, () -> null);
+            assertEquals(1, Loops.on(manual, () -> c.stats().idleConnections()));
+            clock.advance(Duration.ofSeconds(1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Loops.on(manual, () -> c.stats().openConnections()) != 0) {
+                assertTrue(System.nanoTime() < deadline, "idle connection still open");
+            }
+            assertEquals(0, Loops.on(manual, () -> manual.stats().registeredChannels()) , "no stray key");
+        }
+    }
+
+    @Test
+    void closingTheClientFailsWhatIsInFlight() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT.withMaxConnectionsPerHost(1));
+        var pending = Loops.on(loop, () -> {
+            var first = c.get(url("/big")).toCompletableFuture();
+            var queued = c.get(url("/hello")).toCompletableFuture();
+            c.close();
+            return List.of(first, queued);
+        });
+        for (var p : pending) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> p.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(Kind.CANCELLED, ((HttpClientException) e.getCause()).kind());
+        }
+        assertEquals(Arrays.asList(0, 0), Arrays.asList(Loops.on(loop, () -> c.stats().openConnections()),
+                Loops.on(loop, () -> c.stats().waitingRequests())));
+    }
+}
