@@ -96,6 +96,18 @@ class OwnServerTest {
     }
 
     @Test
+    void ourServers100ContinueIsSkippedToTheFinalResponse() throws Exception {
+        HttpClient c = client(ClientConfig.DEFAULT);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse r = Loops.await(loop, () -> c.send(HttpRequest.newBuilder(url("/echo")).method("POST")
+                    .header("Expect", "100-continue").body("after the interim answer").build()));
+            assertEquals(200, r.status());
+            assertEquals("after the interim answer", r.bodyText());
+        }
+        assertEquals(1, server.stats().acceptedConnections(), "the 100 did not desynchronize the connection");
+    }
+
+    @Test
     void pipeliningSendsRequestsAheadOnOneConnection() throws Exception {
         HttpClient c = client(ClientConfig.DEFAULT.withMaxConnectionsPerHost(1).withMaxPipelined(8));
         List<HttpResponse> all = Loops.await(loop, () -> {

@@ -85,6 +85,22 @@ class CommandsTest {
     }
 
     @Test
+    void fetchReadsUrlsFromAFileAndRepeatsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (HttpServer server = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, ServerConfig.DEFAULT,
+                new Router().get("/hello", Handler.of(r -> Response.text(200, "Hello, World!"))))) {
+            java.nio.file.Path list = dir.resolve("urls.txt");
+            java.nio.file.Files.writeString(list, "# two URLs\nhttp://127.0.0.1:" + server.port() + "/hello\n\n"
+                    + "http://127.0.0.1:" + server.port() + "/hello?again\n");
+            Run r = run(ClientCommand.commandLine(), "fetch", "--urls", list.toString(), "--repeat", "3", "--quiet");
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().matches("6 URLs, 78 bytes in [0-9.]+ s \\(loop, concurrency 10\\)\n"), r.out());
+            Run missing = run(ClientCommand.commandLine(), "fetch", "--urls", dir.resolve("nope.txt").toString());
+            assertEquals(2, missing.exit());
+            assertTrue(missing.err().contains("--urls: cannot read"), missing.err());
+        }
+    }
+
+    @Test
     void fetchReportsFailuresInItsLinesAndItsExitStatus() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
