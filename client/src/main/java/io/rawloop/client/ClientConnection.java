@@ -118,7 +118,7 @@ final class ClientConnection implements ConnectionHandler {
                 return;
             }
             e.responseBytes += data.position() - before;
-            if (event == HttpEvent.NEED_MORE || !handle(e, event)) {
+            if (event == HttpEvent.NEED_MORE || !handle(e, event, data.hasRemaining())) {
                 return;
             }
         }
@@ -141,8 +141,11 @@ final class ClientConnection implements ConnectionHandler {
         return true;
     }
 
-    /** Passes one parser event to {@code e}; false when the connection was given up. */
-    private boolean handle(Exchange e, HttpEvent event) {
+    /**
+     * Passes one parser event to {@code e}; false when the connection was given up.
+     * {@code moreBytes}: bytes follow in this read (after a COMPLETE: the next pipelined response).
+     */
+    private boolean handle(Exchange e, HttpEvent event, boolean moreBytes) {
         switch (event) {
             case HEAD -> {
                 if (!e.onHead(parser.head())) {
@@ -159,6 +162,11 @@ final class ClientConnection implements ConnectionHandler {
                 return true;
             }
             case COMPLETE -> {
+                if (moreBytes && inFlight.size() == 1) {
+                    // Bytes after the last response we asked for: the connection is out of step, and
+                    // must not carry a new request whose response they would pretend to be.
+                    reusable = false;
+                }
                 completed(e);
                 return state != State.CLOSED;
             }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,25 @@ class ServersTest {
                 assertEquals("ok", send(HttpRequest.get(server.url("/" + i))).bodyText());
             }
             assertEquals(4, server.accepted());
+            server.check();
+        }
+    }
+
+    @Test
+    void bytesAfterTheResponseKeepTheConnectionFromBeingReused() throws Throwable {
+        try (ScriptedServer server = new ScriptedServer((s, index) -> {
+            ScriptedServer.readHead(s.getInputStream());
+            ScriptedServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + (index == 0 ? "HTTP/1.1 200 OK\r\n" : ""));
+            s.getInputStream().read();
+        })) {
+            // One connection allowed: the second request waits, and would be handed the connection
+            // the moment the first response completes, stray bytes and all.
+            HttpClient one = Loops.on(loop, () -> HttpClient.create(loop, ClientConfig.DEFAULT.withMaxConnectionsPerHost(1)));
+            List<HttpResponse> both = Loops.await(loop, () -> io.rawloop.loop.Promise.all(loop,
+                    List.of(one.get(server.url("/1")), one.get(server.url("/2")))));
+            assertEquals("ok", both.get(0).bodyText());
+            assertEquals("ok", both.get(1).bodyText());
+            assertEquals(2, server.accepted(), "the second request went on a new connection");
             server.check();
         }
     }
