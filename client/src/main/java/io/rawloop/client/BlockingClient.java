@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * <p>Thread-safe: a shared keep-alive pool of idle sockets per {@code host:port}, uncapped (each
  * thread holds at most one socket at a time, so the threads are the cap). SIMPLIFICATION: no
  * redirects, no streamed bodies, no total timeout (the connect and response-header timeouts
- * apply; the header timeout is the socket's read timeout, so it also bounds each pause in the body).
+ * apply; the header timeout is the socket's read timeout, so it also bounds each pause in the
+ * body), no idle timeout (an idle socket stays until the server closes it; a request that finds
+ * it closed goes once more on a new socket).
  */
 public final class BlockingClient implements AutoCloseable {
 

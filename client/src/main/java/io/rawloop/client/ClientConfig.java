@@ -9,7 +9,8 @@ import java.util.Objects;
  * (so on its clock: a test can drive them with a ManualClock).
  *
  * @param connectTimeout     a connection must be established within this
- * @param headerTimeout      once the request is sent, the response head must arrive within this
+ * @param headerTimeout      once the request is sent, the response head must arrive within this (for a
+ *                           pipelined request too, so it includes the responses ahead of it)
  * @param totalTimeout       the whole exchange (pool wait, DNS, connect, response, redirects); zero for none
  * @param idleTimeout        a pooled connection unused for this long is closed
  * @param maxConnectionsPerHost connections to one host:port, open or opening; requests beyond wait
