@@ -100,6 +100,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     private long timerLagTotalNanos;
     private long timerLagMaxNanos;
     private int registeredChannels;
+    /** Heap bytes in the outgoing queues of this loop's connections; kept by {@link OutgoingQueue}. */
+    long queuedBytes;
     private final AtomicLong wakeups = new AtomicLong();
 
     private EventLoop(Builder builder) {
@@ -561,7 +563,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     public LoopStats stats() {
         return new LoopStats(iterations, callbacksRun, callbackErrors, wakeups.get(), timers.size(),
                 timersFired, timersFired == 0 ? 0 : timerLagTotalNanos / timersFired, timerLagMaxNanos,
-                registeredChannels, ready.size());
+                registeredChannels, ready.size(), queuedBytes);
     }
 
     // region close

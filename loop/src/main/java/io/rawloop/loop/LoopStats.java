@@ -13,8 +13,10 @@ package io.rawloop.loop;
  * @param timerLagMaxNanos the latest a timer's callback has run after its deadline: the loop's lag
  * @param registeredChannels channels (listeners, connections) registered with the selector
  * @param readyCallbacks   callbacks waiting for the next phase 5
+ * @param queuedBytes      bytes of buffers written to this loop's connections and not yet taken by
+ *                         the kernel: the memory slow peers hold (file regions, sent zero-copy, not counted)
  */
 public record LoopStats(long iterations, long callbacksRun, long callbackErrors, long wakeups,
                         int pendingTimers, long timersFired, long timerLagMeanNanos, long timerLagMaxNanos,
-                        int registeredChannels, int readyCallbacks) {
+                        int registeredChannels, int readyCallbacks, long queuedBytes) {
 }

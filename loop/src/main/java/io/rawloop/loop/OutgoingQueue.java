@@ -51,11 +51,18 @@ final class OutgoingQueue {
     /** ByteBuffers and FileRegions, in the order they were written. */
     private final ArrayDeque<Object> parts = new ArrayDeque<>();
     private final ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
+    private final EventLoop loop;
     private long bytes;
+
+    /** {@code loop} keeps the total of every queue's buffered bytes ({@link LoopStats#queuedBytes()}). */
+    OutgoingQueue(EventLoop loop) {
+        this.loop = loop;
+    }
 
     void add(ByteBuffer buffer) {
         parts.add(buffer);
         bytes += buffer.remaining();
+        loop.queuedBytes += buffer.remaining();
     }
 
     void add(FileChannel file, long position, long count) {
@@ -106,6 +113,7 @@ final class OutgoingQueue {
                     parts.poll();
                 }
                 complete = written == wanted;
+                loop.queuedBytes -= written;
             }
             total += written;
             bytes -= written;
@@ -120,6 +128,8 @@ final class OutgoingQueue {
         for (Object part : parts) {
             if (part instanceof FileRegion region) {
                 region.close();
+            } else if (part instanceof ByteBuffer b) {
+                loop.queuedBytes -= b.remaining();
             }
         }
         parts.clear();

@@ -54,7 +54,7 @@ public final class TcpConnection extends Selectable {
     public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;
 
     private final SocketChannel channel;
-    private final OutgoingQueue outgoing = new OutgoingQueue();
+    private final OutgoingQueue outgoing;
     private final Runnable flushTask = () -> {
         flushQueued = false;
         flush();
@@ -77,6 +77,7 @@ public final class TcpConnection extends Selectable {
 
     private TcpConnection(EventLoop loop, SocketChannel channel, State state, SocketAddress remote) {
         super(loop);
+        this.outgoing = new OutgoingQueue(loop);
         this.channel = channel;
         this.state = state;
         this.remote = remote;

@@ -68,6 +68,9 @@ class BackpressureTest {
                 assertEquals(SelectionKey.OP_WRITE, ops, "waiting to write, not reading");
                 assertFalse(writer.isDone(), "so the writer is stuck in the kernel, not in our heap");
                 assertEquals(1, resumed.getCount(), "no resume while nobody reads");
+                long queued = running.call(() -> running.loop.stats().queuedBytes());
+                assertEquals(running.call(c::pendingBytes), queued, "the loop's figure is the connection's queue");
+                assertTrue(queued >= TcpConnection.DEFAULT_HIGH_WATERMARK, "queued " + queued);
 
                 CRC32 expected = new CRC32();
                 expected.update(data);
@@ -84,6 +87,7 @@ class BackpressureTest {
                 assertEquals(expected.getValue(), received.getValue(), "every byte came back, in order");
                 assertTrue(resumed.await(5, TimeUnit.SECONDS), "reading resumed below the low watermark");
             }
+            assertEquals(0, running.call(() -> running.loop.stats().queuedBytes()), "everything queued went out");
             long bound = TcpConnection.DEFAULT_HIGH_WATERMARK + 64 * 1024;   // + at most one read's worth
             assertTrue(maxPending[0] <= bound, "memory held stays bounded: max pending " + maxPending[0]);
             assertTrue(maxPending[0] >= TcpConnection.DEFAULT_HIGH_WATERMARK, "the watermark was really reached");
