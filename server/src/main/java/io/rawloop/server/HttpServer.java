@@ -180,8 +180,12 @@ public final class HttpServer implements AutoCloseable {
 
     /** The server's figures. Any thread. */
     public ServerStats stats() {
+        long acceptFailures = 0;
+        for (Loop loop : loops.values()) {
+            acceptFailures += loop.listener.acceptFailures();
+        }
         return new ServerStats(open.get(), accepted.get(), requests.get(), responses.get(), rejected.get(),
-                writeStalls.get());
+                writeStalls.get(), acceptFailures);
     }
 
     /**
@@ -193,9 +197,10 @@ public final class HttpServer implements AutoCloseable {
      * @param responses           responses written (including rejections)
      * @param rejected            requests refused by the parser or a timeout (4xx/5xx, then closed)
      * @param writeStalls         connections closed because the client stopped reading
+     * @param acceptFailures      accepts that failed (out of file descriptors: EMFILE), each followed by a back-off
      */
     public record ServerStats(int openConnections, long acceptedConnections, long requests, long responses,
-                              long rejected, long writeStalls) {
+                              long rejected, long writeStalls, long acceptFailures) {
     }
 
     // Package-private: what connections report and ask.

@@ -225,12 +225,14 @@ public final class DemoApp {
                     .append(",\"pendingTimers\":").append(l.pendingTimers())
                     .append(",\"timerLagMeanMicros\":").append(l.timerLagMeanNanos() / 1000)
                     .append(",\"timerLagMaxMicros\":").append(l.timerLagMaxNanos() / 1000)
-                    .append(",\"channels\":").append(l.registeredChannels()).append("}");
+                    .append(",\"channels\":").append(l.registeredChannels())
+                    .append(",\"queuedBytes\":").append(l.queuedBytes()).append("}");
         }
         loops.append("]");
         return "{\"openConnections\":" + s.openConnections() + ",\"acceptedConnections\":" + s.acceptedConnections()
                 + ",\"requests\":" + s.requests() + ",\"responses\":" + s.responses() + ",\"rejected\":" + s.rejected()
-                + ",\"writeStalls\":" + s.writeStalls() + ",\"loops\":" + loops + "}\n";
+                + ",\"writeStalls\":" + s.writeStalls() + ",\"acceptFailures\":" + s.acceptFailures()
+                + ",\"loops\":" + loops + "}\n";
     }
 
     /** A numeric query parameter within [min, max], or {@code otherwise}; bad input is an {@link HttpError} 400. */
