@@ -58,7 +58,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("io.rawloop.loop");
     /** The loop the current thread is running, if any: read only to word error messages. */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
@@ -234,7 +233,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             } catch (Throwable t) {
                 // A failing callback must not take every other connection down with it.
                 callbackErrors++;
-                LOG.log(System.Logger.Level.ERROR, "callback failed on event loop " + name, t);
+                Log.error("callback failed on event loop " + name, t);
             }
         }
     }
@@ -624,7 +623,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             try {
                 selector.close();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing the selector of event loop " + name, e);
+                Log.log(System.Logger.Level.WARNING, "closing the selector of event loop " + name, e);
             }
         }
     }

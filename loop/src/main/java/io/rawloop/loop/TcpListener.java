@@ -57,7 +57,8 @@ public final class TcpListener extends Selectable {
     private Timer backoffTimer;
     private boolean paused;
     private boolean closed;
-    private long acceptFailures;
+    /** Written by the loop only; volatile so that a stats page on another thread reads it whole. */
+    private volatile long acceptFailures;
     private AcceptQueue acceptQueue;
 
     private TcpListener(EventLoop loop, ServerSocketChannel channel, Consumer<TcpConnection> onAccept)
@@ -195,9 +196,7 @@ public final class TcpListener extends Selectable {
 
     private void backOff(IOException cause) {
         acceptFailures++;
-        System.getLogger("io.rawloop.loop").log(System.Logger.Level.WARNING,
-                "accept on " + localAddress + " failed (" + cause.getMessage() + "); retrying in "
-                        + backoff.toMillis() + " ms");
+        // Back off first, log second: out of descriptors, logging may fail too (see Log).
         interest(SelectionKey.OP_ACCEPT, false);
         backoffTimer = loop.schedule(backoff, () -> {
             backoffTimer = null;
@@ -205,6 +204,8 @@ public final class TcpListener extends Selectable {
                 interest(SelectionKey.OP_ACCEPT, true);
             }
         });
+        Log.warning("accept on " + localAddress + " failed (" + cause.getMessage() + "); retrying in "
+                + backoff.toMillis() + " ms");
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
@@ -224,7 +225,7 @@ public final class TcpListener extends Selectable {
         }
     }
 
-    /** How many accepts have failed (each one backed off). */
+    /** How many accepts have failed (each one backed off). Any thread. */
     public long acceptFailures() {
         return acceptFailures;
     }

@@ -10,6 +10,7 @@ import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
 import io.rawloop.loop.ConnectionHandler;
 import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.Log;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
@@ -224,8 +225,7 @@ final class ServerConnection implements ConnectionHandler {
         if (failure instanceof CancellationException) {
             return errorResponse(503, "the request was cancelled");
         }
-        System.getLogger("io.rawloop.server").log(System.Logger.Level.ERROR,
-                "handler failed for " + exchange.request, failure);
+        Log.error("handler failed for " + exchange.request, failure);   // Log never throws: the 500 must go out
         return errorResponse(500, "the handler failed; the server log has the details");
     }
 
