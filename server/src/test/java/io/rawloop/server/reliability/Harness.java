@@ -99,13 +99,6 @@ final class Harness implements AutoCloseable {
         loop().submit(() -> null).join();
     }
 
-    /** True if the loop had nothing to do of its own during one of our turns: no I/O, no callbacks. */
-    boolean idle() {
-        long before = loop().submit(() -> loop().stats().iterations()).join();
-        sync();
-        return loop().submit(() -> loop().stats().iterations()).join() - before <= 2;
-    }
-
     /** Runs loop turns until {@code condition} holds, for at most 30 s. */
     void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
