@@ -26,13 +26,18 @@ public final class Log {
         log(System.Logger.Level.ERROR, message, cause);
     }
 
-    /** Logs at {@code level}; {@code cause} may be null; never throws. */
+    /** Logs at {@code level} to {@code io.rawloop.loop}; {@code cause} may be null; never throws. */
     public static void log(System.Logger.Level level, String message, Throwable cause) {
+        log(LOGGER, level, message, cause);
+    }
+
+    /** Logs at {@code level} to {@code logger}; {@code cause} may be null; never throws. */
+    public static void log(System.Logger logger, System.Logger.Level level, String message, Throwable cause) {
         try {
             if (cause == null) {
-                LOGGER.log(level, message);
+                logger.log(level, message);
             } else {
-                LOGGER.log(level, message, cause);
+                logger.log(level, message, cause);
             }
         } catch (Throwable loggingFailed) {
             // Nothing sensible is left to do with it: see the class comment.

@@ -57,6 +57,7 @@ final class ServerConnection implements ConnectionHandler {
     private static final byte[] NO_BODY = new byte[0];
     /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
     private static final int SMALL_BODY = 8 * 1024;
+    private static final System.Logger LOG = System.getLogger("io.rawloop.server");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** One request and its answer, in arrival order. */
@@ -225,7 +226,8 @@ final class ServerConnection implements ConnectionHandler {
         if (failure instanceof CancellationException) {
             return errorResponse(503, "the request was cancelled");
         }
-        Log.error("handler failed for " + exchange.request, failure);   // Log never throws: the 500 must go out
+        // Through Log, which never throws: whatever happens to logging, the 500 must go out.
+        Log.log(LOG, System.Logger.Level.ERROR, "handler failed for " + exchange.request, failure);
         return errorResponse(500, "the handler failed; the server log has the details");
     }
 
