@@ -14,7 +14,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "rawloop-compare.jar", mixinStandardHelpOptions = true,
         description = "Measure rawloop against other concurrency models.",
-        subcommands = {CompareCommand.Jmh.class, SuspendedMemory.class})
+        subcommands = {ServeCommand.class, CompareCommand.Jmh.class, SuspendedMemory.class})
 public final class CompareCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -1,0 +1,56 @@
+package io.rawloop.compare;
+
+import io.rawloop.compare.backend.Backend;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code serve BACKEND --port P}: one back-end, serving until killed (SIGTERM or Ctrl-C). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve /hello, /json, /sleep?ms=N and /cpu?n=N on one back-end:",
+            "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "BACKEND", description = "Which back-end.")
+    String backend;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend chosen;
+        try {
+            chosen = Backend.of(backend);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
+        Backend.Running running;
+        try {
+            running = chosen.start(new InetSocketAddress(host, port));
+        } catch (java.io.IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }));
+        System.out.println(chosen.id() + " listening on http://" + host + ":" + running.port());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package io.rawloop.compare.backend;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The six ways of serving the same HTTP work that {@code compare} measures against each other.
+ * Each serves {@link Endpoints} with the same bytes, keep-alive and pipelining, on one event loop
+ * or carrier thread where the model has one (the thread-per-connection back-ends have as many
+ * threads as connections: that is their model).
+ */
+public enum Backend {
+
+    /** rawloop's server, promise-style handlers. */
+    LOOP("loop"),
+    /** rawloop's server, coroutine handlers: straight-line code that awaits. */
+    LOOP_COROUTINES("loop-coroutines"),
+    /** Blocking sockets, a platform thread per connection, rawloop's HTTP codec. */
+    THREADS("threads"),
+    /** The same code on a virtual thread per connection. */
+    VIRTUAL_THREADS("virtual-threads"),
+    /** Netty with its NIO transport (a Selector, like ours), its own HTTP codec. */
+    NETTY_NIO("netty-nio"),
+    /** Netty with its native epoll transport. */
+    NETTY_EPOLL("netty-epoll");
+
+    private final String id;
+
+    Backend(String id) {
+        this.id = id;
+    }
+
+    /** The name on the command line: {@code loop}, {@code netty-epoll}, ... */
+    public String id() {
+        return id;
+    }
+
+    /** The back-end named {@code id}; the message lists the names if there is none. */
+    public static Backend of(String id) {
+        for (Backend b : values()) {
+            if (b.id.equals(id.toLowerCase(Locale.ROOT))) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("no back-end '" + id + "'; there are "
+                + String.join(", ", Arrays.stream(values()).map(Backend::id).toList()));
+    }
+
+    /** Starts serving on {@code address} (port 0: any free port). */
+    public Running start(InetSocketAddress address) throws IOException {
+        return switch (this) {
+            case LOOP -> LoopBackend.start(address, false);
+            case LOOP_COROUTINES -> LoopBackend.start(address, true);
+            case THREADS -> BlockingBackend.start(address, Thread.ofPlatform().name("conn-", 0).factory());
+            case VIRTUAL_THREADS -> BlockingBackend.start(address, Thread.ofVirtual().name("conn-", 0).factory());
+            case NETTY_NIO -> NettyBackend.start(address, false);
+            case NETTY_EPOLL -> NettyBackend.start(address, true);
+        };
+    }
+
+    /** A back-end that is serving. */
+    public interface Running extends AutoCloseable {
+        /** The port it listens on. */
+        int port();
+
+        /** Stops serving and frees the port. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.rawloop.compare.backend;
+
+import io.rawloop.compare.backend.Endpoints.Answer;
+import io.rawloop.loop.Coroutine;
+import io.rawloop.loop.Promise;
+import io.rawloop.server.Handler;
+import io.rawloop.server.HttpServer;
+import io.rawloop.server.Response;
+import io.rawloop.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * rawloop's server on one loop. {@code /sleep} is a loop timer (no thread waits); {@code /cpu}
+ * runs on the loop, blocking it, unless the query says {@code offload=true}: the lesson of the
+ * {@code blocking} experiment.
+ */
+final class LoopBackend {
+
+    private LoopBackend() {
+    }
+
+    static Backend.Running start(InetSocketAddress address, boolean coroutines) throws IOException {
+        Handler handler = coroutines ? Handler.coroutine(request -> {
+            Answer a = offloaded(request.target())
+                    ? Coroutine.await(request.loop().offload(() -> Endpoints.route(request.target())))
+                    : Endpoints.route(request.target());
+            if (a.sleepMs() > 0) {
+                Coroutine.sleep(Duration.ofMillis(a.sleepMs()));
+            }
+            return response(a);
+        }) : (request, loop) -> {
+            Promise<Answer> answer = offloaded(request.target())
+                    ? loop.offload(() -> Endpoints.route(request.target()))
+                    : Promise.succeeded(loop, Endpoints.route(request.target()));
+            return answer.flatMap(a -> {
+                if (a.sleepMs() == 0) {
+                    return Promise.succeeded(loop, response(a));
+                }
+                Promise<Response> later = loop.newPromise();
+                loop.schedule(Duration.ofMillis(a.sleepMs()), () -> later.complete(response(a)));
+                return later;
+            });
+        };
+        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, handler);
+        return new Backend.Running() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    private static boolean offloaded(String target) {
+        return target.startsWith("/cpu") && target.contains("offload=true");
+    }
+
+    private static Response response(Answer a) {
+        return Response.bytes(a.status(), a.contentType(), a.body());
+    }
+}
