@@ -9,12 +9,13 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code rawloop-compare.jar}: measurements of rawloop against other concurrency models.
- * Today it runs the JMH micro-benchmarks; the back-ends, the load generator and the seeds'
- * experiments (DESIGN.md §7) join it as subcommands.
+ * Subcommands: {@code serve} (one back-end), {@code load} (the load generator), {@code bench}
+ * (back-ends against each other, with reports), {@code jmh} and {@code memory}.
  */
 @Command(name = "rawloop-compare.jar", mixinStandardHelpOptions = true,
         description = "Measure rawloop against other concurrency models.",
-        subcommands = {ServeCommand.class, CompareCommand.Jmh.class, SuspendedMemory.class})
+        subcommands = {ServeCommand.class, LoadCommand.class, io.rawloop.compare.bench.BenchCommand.class,
+            CompareCommand.Jmh.class, SuspendedMemory.class})
 public final class CompareCommand implements Callable<Integer> {
 
     @CommandLine.Spec

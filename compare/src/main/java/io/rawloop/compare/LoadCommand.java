@@ -1,0 +1,86 @@
+package io.rawloop.compare;
+
+import io.rawloop.compare.load.LoadGenerator;
+import io.rawloop.compare.load.Report;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code load URL}: an open-loop (or closed-loop) HTTP load, latency from each request's intended send time. */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load URL at a constant rate (open loop, latency from each request's intended send time,",
+            "as wrk2 does) or as fast as it answers (--rate max). Prints the .hgrm distribution and a summary."})
+final class LoadCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "URL", description = "An http:// URL (GET).")
+    String url;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Requests per second, or 'max' (default ${DEFAULT-VALUE}).")
+    String rate;
+
+    @Option(names = "--connections", defaultValue = "64", description = "Connections (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--duration", defaultValue = "10s", converter = Durations.class, description = "Measured time (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", converter = Durations.class, description = "Unmeasured time first (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--pipeline", defaultValue = "1", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Option(names = "--hgrm", paramLabel = "FILE", description = "Also write the distribution to FILE.")
+    Path hgrmFile;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        double target;
+        try {
+            target = rate.equalsIgnoreCase("max") ? 0 : Double.parseDouble(rate);
+            if (target < 0 || Double.isNaN(target)) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            err.println("--rate must be a number of requests per second, or max; not '" + rate + "'");
+            return 2;
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(url, "not an http:// URL with a host");
+            }
+        } catch (java.net.URISyntaxException e) {
+            err.println("not a URL to load: " + url + " (" + e.getReason() + ")");
+            return 2;
+        }
+        if (connections < 1 || pipeline < 1) {
+            err.println("--connections and --pipeline must be at least 1");
+            return 2;
+        }
+        LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(uri, connections, target, warmup, duration, pipeline));
+        String hgrm = Report.hgrm(r.latencyMicros());
+        out.print(hgrm);
+        if (hgrmFile != null) {
+            Files.writeString(hgrmFile, hgrm);
+        }
+        out.println(String.format(Locale.ROOT, "%s, %d connections, pipeline %d: ", url, connections, pipeline)
+                + Report.summary(r, target));
+        out.flush();
+        return r.errors().isEmpty() ? 0 : 1;
+    }
+}

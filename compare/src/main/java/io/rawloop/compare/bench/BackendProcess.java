@@ -1,0 +1,98 @@
+package io.rawloop.compare.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A back-end in a JVM of its own ({@code serve BACKEND --port 0}), with the same flags for every
+ * back-end, pinned to its cores when {@code taskset} exists; and what the kernel says of it: CPU
+ * time, peak resident memory, threads.
+ */
+final class BackendProcess implements AutoCloseable {
+
+    /** The flags every back-end's JVM gets, whichever it is. */
+    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
+            "-Djdk.virtualThreadScheduler.parallelism=1", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+
+    final Process process;
+    final int port;
+
+    private BackendProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static BackendProcess start(String backend, String cpus) throws Exception {
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rawloop.compare.CompareCommand",
+                "serve", backend, "--port", "0"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        StringBuffer seen = new StringBuffer();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    seen.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            port.completeExceptionally(new IllegalStateException(backend + " ended before listening:\n" + seen));
+        });
+        return new BackendProcess(p, port.get(60, TimeUnit.SECONDS));
+    }
+
+    /** CPU time used so far. */
+    Duration cpu() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** A field of /proc/PID/status (VmHWM: peak RSS in kB; Threads), or -1 where there is no /proc. */
+    long status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.rawloop.compare.bench;
+
+import io.rawloop.compare.Durations;
+import io.rawloop.compare.backend.Backend;
+import io.rawloop.compare.load.LoadGenerator;
+import io.rawloop.compare.load.Report;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: every back-end in its own JVM (same flags, pinned to core 0 when {@code taskset}
+ * exists, the load generator on the others), the same load at the same rates, interleaved and
+ * repeated. Writes {@code BACKEND-RATE.hgrm}, {@code summary.md} and {@code report.html}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the same HTTP load against several back-ends, each in its own JVM, and write",
+            "DIR/BACKEND-RATE.hgrm, DIR/summary.md (a table per rate) and DIR/report.html (charts, offline)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
+            description = "Comma-separated (default: all six).")
+    List<String> backends;
+
+    @Option(names = "--rate", split = ",", defaultValue = "25000", description = "Requests/s, comma-separated; 'max' for closed loop.")
+    List<String> rates;
+
+    @Option(names = "--connections", defaultValue = "64", description = "Connections (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--pipeline", defaultValue = "1", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Option(names = "--path", defaultValue = "/hello", description = "What to request (default ${DEFAULT-VALUE}).")
+    String path;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = Durations.class, description = "Measured time per run (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "10s", converter = Durations.class, description = "Warm-up per run, unmeasured (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Rounds, interleaving the back-ends (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--out", defaultValue = "bench-out", description = "Directory for the results (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--no-pin", description = "Do not pin with taskset even if it exists.")
+    boolean noPin;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One measured run. */
+    record Run(String backend, String rate, LoadGenerator.Result result, double cpuSeconds, long peakRssKb, long threads) {
+        double cpuMicrosPerRequest() {
+            return result.completed() == 0 ? 0 : cpuSeconds * 1e6 / result.completed();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String b : backends) {
+            try {
+                Backend.of(b);
+            } catch (IllegalArgumentException e) {
+                err.println("--backends: " + e.getMessage());
+                return 2;
+            }
+        }
+        List<Double> targets = new ArrayList<>();
+        for (String r : rates) {
+            try {
+                targets.add(r.equalsIgnoreCase("max") ? 0 : Double.parseDouble(r));
+            } catch (NumberFormatException e) {
+                err.println("--rate: '" + r + "' is neither a number nor max");
+                return 2;
+            }
+        }
+        if (connections < 1 || pipeline < 1 || repeat < 1) {
+            err.println("--connections, --pipeline and --repeat must be at least 1");
+            return 2;
+        }
+        Files.createDirectories(out);
+        String[] cpus = Pinning.plan(noPin);
+        if (cpus != null) {
+            Pinning.pinSelf(cpus[1]);
+        }
+        int total = repeat * targets.size() * backends.size();
+        long perRun = warmup.plus(duration).toSeconds() + 2;
+        Map<String, List<Run>> runs = new LinkedHashMap<>();   // key: backend + rate
+        int done = 0;
+        long started = System.nanoTime();
+        for (int round = 0; round < repeat; round++) {
+            for (int t = 0; t < targets.size(); t++) {
+                for (String backend : backends) {
+                    long left = (total - done) * perRun;
+                    err.printf("\r[%d/%d] %s at %s (about %d s left)        ", done + 1, total, backend, rates.get(t), left);
+                    err.flush();
+                    Run run = measure(backend, rates.get(t), targets.get(t), cpus == null ? null : cpus[0]);
+                    runs.computeIfAbsent(backend + "-" + rates.get(t), k -> new ArrayList<>()).add(run);
+                    done++;
+                }
+            }
+        }
+        err.printf("\rdone: %d runs in %.0f s%s%n", total, (System.nanoTime() - started) / 1e9, " ".repeat(30));
+        Results.write(out, runs, backends, rates, describe(cpus));
+        spec.commandLine().getOut().println("wrote " + out.resolve("summary.md") + " and " + out.resolve("report.html"));
+        return 0;
+    }
+
+    private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
+        try (BackendProcess server = BackendProcess.start(backend, serverCpus)) {
+            URI url = URI.create("http://127.0.0.1:" + server.port + path);
+            LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO, warmup, pipeline));
+            Duration cpuBefore = server.cpu();
+            long[] maxThreads = {server.status("Threads")};
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    maxThreads[0] = Math.max(maxThreads[0], server.status("Threads"));
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);   // a sample every 100 ms
+                }
+            });
+            LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO,
+                    duration, pipeline));
+            double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
+            sampler.interrupt();
+            sampler.join();
+            return new Run(backend, rateLabel, r, cpu, server.status("VmHWM"), maxThreads[0]);
+        }
+    }
+
+    private String describe(String[] cpus) {
+        return String.format(Locale.ROOT, "%d connections, pipeline %d, GET %s, %d ms warm-up + %d ms measured per run,"
+                        + " %d round(s) interleaved; back-end JVM flags: %s; %s", connections, pipeline, path, warmup.toMillis(),
+                duration.toMillis(), repeat,
+                String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
+                        : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1]);
+    }
+
+    /** Medians over rounds. */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** All rounds' latencies of one back-end at one rate, together. */
+    static Histogram merged(List<Run> runs) {
+        Histogram h = runs.get(0).result().latencyMicros().copy();
+        for (int i = 1; i < runs.size(); i++) {
+            h.add(runs.get(i).result().latencyMicros());
+        }
+        return h;
+    }
+
+    static String summaryLine(Run r, double target) {
+        return Report.summary(r.result(), target);
+    }
+}

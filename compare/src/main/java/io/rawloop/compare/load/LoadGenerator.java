@@ -1,0 +1,245 @@
+package io.rawloop.compare.load;
+
+import io.rawloop.http.HttpEvent;
+import io.rawloop.http.HttpException;
+import io.rawloop.http.ResponseParser;
+import io.rawloop.loop.ConnectionHandler;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.TcpConnection;
+import io.rawloop.loop.Timer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An HTTP load generator on one rawloop event loop, in wrk2's manner.
+ *
+ * <p><b>Open loop</b> (a rate): request i of a connection is <em>intended</em> to leave at
+ * {@code start + i × connections / rate}, and its latency is measured from that intended time,
+ * not from when it actually left. A server that stalls for a second cannot hide the stall by
+ * slowing the sender down: every request that should have gone during the stall is charged the
+ * wait (the coordinated-omission correction). <b>Closed loop</b> ({@code rate 0}): each
+ * connection sends as soon as it may, for throughput.
+ *
+ * <p>With {@code pipeline} above 1 a connection keeps up to that many requests in flight.
+ * Latencies go into an HdrHistogram in microseconds with 3 significant digits. Requests are one
+ * pre-encoded byte array; responses are read with rawloop's {@link ResponseParser}.
+ */
+public final class LoadGenerator {
+
+    /** What to run. {@code rate} 0 means closed loop (as fast as the server answers). */
+    public record Plan(URI url, int connections, double rate, Duration warmup, Duration duration, int pipeline) {
+    }
+
+    /** What came of it. */
+    public record Result(Histogram latencyMicros, long completed, double seconds, Map<String, Long> errors) {
+        /** Responses per second over the measured part. */
+        public double achievedRate() {
+            return completed / seconds;
+        }
+    }
+
+    private LoadGenerator() {
+    }
+
+    /** Runs {@code plan} on a loop of its own; returns when it is over. */
+    public static Result run(Plan plan) throws Exception {
+        try (EventLoop loop = EventLoop.builder().name("load").build()) {
+            loop.start();
+            Run run = new Run(loop, plan);
+            CompletableFuture<Result> done = loop.submit(run::start).thenCompose(f -> f);
+            return done.get(plan.warmup().plus(plan.duration()).toSeconds() + 60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One run: its connections and figures, all on the loop thread. */
+    private static final class Run {
+        final EventLoop loop;
+        final Plan plan;
+        final byte[] request;
+        final InetSocketAddress address;
+        final Histogram histogram = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+        final Map<String, Long> errors = new TreeMap<>();
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+        final List<Client> clients = new ArrayList<>();
+        final long intervalNanos;
+        long startNanos;
+        long measureFrom;
+        long measureUntil;
+        long completed;
+
+        Run(EventLoop loop, Plan plan) {
+            this.loop = loop;
+            this.plan = plan;
+            URI u = plan.url();
+            int port = u.getPort() < 0 ? 80 : u.getPort();
+            String target = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            this.request = ("GET " + target + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + port + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            this.address = new InetSocketAddress(u.getHost(), port);
+            this.intervalNanos = plan.rate() > 0 ? (long) (1e9 * plan.connections() / plan.rate()) : 0;
+        }
+
+        CompletableFuture<Result> start() {
+            startNanos = System.nanoTime();
+            measureFrom = startNanos + plan.warmup().toNanos();
+            measureUntil = measureFrom + plan.duration().toNanos();
+            for (int i = 0; i < plan.connections(); i++) {
+                // Spread the connections' schedules evenly over one interval.
+                Client c = new Client(this, startNanos + intervalNanos * i / plan.connections());
+                clients.add(c);
+                c.connect();
+            }
+            loop.schedule(Duration.ofNanos(measureUntil - startNanos), this::finish);
+            return done;
+        }
+
+        void record(long intendedNanos, long nowNanos) {
+            if (intendedNanos >= measureFrom && intendedNanos < measureUntil) {
+                histogram.recordValue(Math.max(0, (nowNanos - intendedNanos) / 1000));
+                completed++;
+            }
+        }
+
+        void error(String kind) {
+            if (System.nanoTime() >= measureFrom) {
+                errors.merge(kind, 1L, Long::sum);
+            }
+        }
+
+        void finish() {
+            for (Client c : clients) {
+                for (long[] intended : c.inFlight) {
+                    if (intended[0] >= measureFrom && intended[0] < measureUntil) {
+                        errors.merge("unanswered at the end", 1L, Long::sum);
+                    }
+                }
+                c.stop();
+            }
+            done.complete(new Result(histogram, completed, plan.duration().toNanos() / 1e9, errors));
+        }
+    }
+
+    /** One connection: sends on schedule (or as soon as it may), reads answers in order. */
+    private static final class Client implements ConnectionHandler {
+        final Run run;
+        final ArrayDeque<long[]> inFlight = new ArrayDeque<>();   // intended send times
+        ResponseParser parser;
+        long nextIntended;
+        TcpConnection connection;
+        Timer timer;
+        boolean stopped;
+
+        Client(Run run, long firstIntended) {
+            this.run = run;
+            this.nextIntended = firstIntended;
+        }
+
+        void connect() {
+            TcpConnection.connect(run.loop, run.address, Duration.ofSeconds(10)).onComplete((c, failure) -> {
+                if (stopped) {
+                    if (c != null) {
+                        c.close();
+                    }
+                } else if (failure != null) {
+                    run.error("connect");
+                    run.loop.schedule(Duration.ofMillis(100), this::connect);
+                } else {
+                    connection = c;
+                    parser = new ResponseParser();
+                    parser.expectResponseTo("GET");
+                    c.setHandler(this);
+                    send();
+                }
+            });
+        }
+
+        /** Sends every request that is due and fits in the pipeline; sets a timer for the next. */
+        void send() {
+            if (stopped || connection == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            boolean closedLoop = run.intervalNanos == 0;
+            int sent = 0;
+            while (inFlight.size() < run.plan.pipeline() && (closedLoop || nextIntended <= now)) {
+                inFlight.add(new long[] {closedLoop ? now : nextIntended});
+                nextIntended += run.intervalNanos;
+                sent++;
+            }
+            if (sent > 0) {
+                ByteBuffer out = ByteBuffer.allocate(run.request.length * sent);
+                for (int i = 0; i < sent; i++) {
+                    out.put(run.request);
+                }
+                connection.write(out.flip());
+            }
+            if (!closedLoop && inFlight.size() < run.plan.pipeline() && timer == null) {
+                timer = run.loop.schedule(Duration.ofNanos(Math.max(0, nextIntended - now)), () -> {
+                    timer = null;
+                    send();
+                });
+            }
+        }
+
+        @Override
+        public void onData(TcpConnection c, ByteBuffer data) {
+            try {
+                for (HttpEvent e; (e = parser.parse(data)) != HttpEvent.NEED_MORE; ) {
+                    if (e == HttpEvent.HEAD && parser.head().status() >= 400) {
+                        run.error("status " + parser.head().status());
+                    } else if (e == HttpEvent.COMPLETE) {
+                        long[] intended = inFlight.poll();
+                        if (intended != null) {
+                            run.record(intended[0], System.nanoTime());
+                        }
+                        parser.expectResponseTo("GET");
+                    }
+                }
+            } catch (HttpException x) {
+                run.error("malformed");
+                c.abort();
+                return;
+            }
+            send();
+        }
+
+        @Override
+        public void onClose(TcpConnection c, Throwable cause) {
+            connection = null;
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            if (stopped) {
+                return;
+            }
+            for (int i = 0; i < inFlight.size(); i++) {
+                run.error(cause == null ? "closed" : "reset");
+            }
+            inFlight.clear();
+            connect();
+        }
+
+        void stop() {
+            stopped = true;
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+}
