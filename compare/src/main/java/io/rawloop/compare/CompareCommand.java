@@ -10,12 +10,12 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code rawloop-compare.jar}: measurements of rawloop against other concurrency models.
  * Subcommands: {@code serve} (one back-end), {@code load} (the load generator), {@code bench}
- * (back-ends against each other, with reports), {@code jmh} and {@code memory}.
+ * (back-ends against each other, with reports), {@code experiment}, {@code jmh} and {@code memory}.
  */
 @Command(name = "rawloop-compare.jar", mixinStandardHelpOptions = true,
         description = "Measure rawloop against other concurrency models.",
         subcommands = {ServeCommand.class, LoadCommand.class, io.rawloop.compare.bench.BenchCommand.class,
-            CompareCommand.Jmh.class, SuspendedMemory.class})
+            ExperimentCommand.class, CompareCommand.Jmh.class, SuspendedMemory.class})
 public final class CompareCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -10,15 +10,15 @@ package io.rawloop.client.cli;
  * @param nanos  from the start of this URL's request to its end
  * @param error  why there is no response, or null
  */
-record Fetched(String url, int status, long bytes, byte[] body, long nanos, String error) {
+public record Fetched(String url, int status, long bytes, byte[] body, long nanos, String error) {
 
     /** A complete response with a status below 400. */
-    boolean succeeded() {
+    public boolean succeeded() {
         return error == null && status < 400;
     }
 
     /** The line {@code fetch} prints: {@code 200 13 bytes 4 ms http://...}. */
-    String line() {
+    public String line() {
         long ms = nanos / 1_000_000;
         return error == null ? status + " " + bytes + " bytes " + ms + " ms " + url
                 : "ERROR " + ms + " ms " + url + ": " + error;

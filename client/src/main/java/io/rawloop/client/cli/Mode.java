@@ -26,12 +26,12 @@ import java.util.function.Consumer;
  * {@link HttpClient} coroutines on one thread; {@code jdk} is the JDK's own
  * {@code java.net.http.HttpClient}, for comparison. Every mode keeps connections alive.
  */
-enum Mode {
+public enum Mode {
 
     /** One URL after another on the main thread: the baseline. */
     SEQUENTIAL {
         @Override
-        void run(List<String> urls, int concurrency, Job job) {
+        public void run(List<String> urls, int concurrency, Job job) {
             try (BlockingClient client = new BlockingClient(job.config())) {
                 for (String url : urls) {
                     job.done().accept(blocking(client, url, job.keepBodies()));
@@ -43,7 +43,7 @@ enum Mode {
     /** A fixed pool of {@code concurrency} platform threads, each blocking in its request. */
     THREADS {
         @Override
-        void run(List<String> urls, int concurrency, Job job) throws Exception {
+        public void run(List<String> urls, int concurrency, Job job) throws Exception {
             try (BlockingClient client = new BlockingClient(job.config());
                  ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
                 for (String url : urls) {
@@ -56,7 +56,7 @@ enum Mode {
     /** A virtual thread per URL, {@code concurrency} of them at a time (a semaphore). */
     VIRTUAL {
         @Override
-        void run(List<String> urls, int concurrency, Job job) throws Exception {
+        public void run(List<String> urls, int concurrency, Job job) throws Exception {
             Semaphore permits = new Semaphore(concurrency);
             try (BlockingClient client = new BlockingClient(job.config());
                  ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -77,7 +77,7 @@ enum Mode {
     /** One event loop thread: {@code concurrency} coroutines take the next URL until none is left. */
     LOOP {
         @Override
-        void run(List<String> urls, int concurrency, Job job) throws Exception {
+        public void run(List<String> urls, int concurrency, Job job) throws Exception {
             ClientConfig config = job.config().withMaxConnectionsPerHost(concurrency);
             try (EventLoop loop = EventLoop.create()) {
                 loop.start();
@@ -104,7 +104,7 @@ enum Mode {
     /** The JDK's java.net.http.HttpClient (HTTP/1.1, async), {@code concurrency} requests in flight. */
     JDK {
         @Override
-        void run(List<String> urls, int concurrency, Job job) throws Exception {
+        public void run(List<String> urls, int concurrency, Job job) throws Exception {
             Semaphore permits = new Semaphore(concurrency);
             List<CompletableFuture<?>> pending = new ArrayList<>();
             try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
@@ -137,12 +137,18 @@ enum Mode {
         }
     };
 
-    /** What every mode is given: the client's settings, where to report, whether to keep bodies. */
-    record Job(ClientConfig config, Consumer<Fetched> done, boolean keepBodies) {
+    /**
+     * What every mode is given.
+     *
+     * @param config     the client's limits and timeouts
+     * @param done       hears each URL's outcome as it finishes, on any thread
+     * @param keepBodies whether outcomes keep the bodies (to compare them)
+     */
+    public record Job(ClientConfig config, Consumer<Fetched> done, boolean keepBodies) {
     }
 
     /** Fetches every URL, at most {@code concurrency} at a time; {@code job.done()} hears each (any thread). */
-    abstract void run(List<String> urls, int concurrency, Job job) throws Exception;
+    public abstract void run(List<String> urls, int concurrency, Job job) throws Exception;
 
     private static Fetched blocking(BlockingClient client, String url, boolean keep) {
         long start = System.nanoTime();

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * What every back-end answers, decided in one place so that all six send the same bytes:
  * {@code /hello}, {@code /json}, {@code /sleep?ms=N} (each back-end waits in its own way) and
- * {@code /cpu?n=N} (the same arithmetic everywhere). The head is always
+ * {@code /cpu?n=N} ({@link Work#cpu}, the same arithmetic everywhere). The head is always
  * {@code Date, Server, Content-Type, Content-Length}, in that order, as rawloop's server writes it.
  */
 final class Endpoints {
@@ -27,7 +27,7 @@ final class Endpoints {
     record Answer(int status, String contentType, byte[] body, long sleepMs) {
     }
 
-    /** Decides the answer to a GET of {@code target}; the work of /cpu is done by the caller, see {@link #cpu}. */
+    /** Decides the answer to a GET of {@code target}, doing the work of /cpu on the calling thread. */
     static Answer route(String target) {
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
@@ -41,27 +41,11 @@ final class Endpoints {
             }
             case "/cpu" -> {
                 long n = number(query, "n", MAX_CPU);
-                yield n < 0 ? bad("n") : new Answer(200, TEXT, ("cpu n=" + n + " result=" + cpu(n) + "\n")
+                yield n < 0 ? bad("n") : new Answer(200, TEXT, ("cpu n=" + n + " result=" + Work.cpu(n) + "\n")
                         .getBytes(StandardCharsets.US_ASCII), 0);
             }
             default -> new Answer(404, TEXT, "not found\n".getBytes(StandardCharsets.US_ASCII), 0);
         };
-    }
-
-    /**
-     * CPU-bound work that no JIT can skip: {@code n} rounds of a 64-bit mixing function
-     * (SplitMix64's finalizer), about a nanosecond each.
-     */
-    static long cpu(long n) {
-        long x = n;
-        for (long i = 0; i < n; i++) {
-            x += 0x9E3779B97F4A7C15L;
-            long z = x;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            x = z ^ (z >>> 31);
-        }
-        return x;
     }
 
     private static Answer bad(String parameter) {

@@ -19,23 +19,25 @@ import java.util.regex.Pattern;
  * back-end, pinned to its cores when {@code taskset} exists; and what the kernel says of it: CPU
  * time, peak resident memory, threads.
  */
-final class BackendProcess implements AutoCloseable {
+public final class BackendProcess implements AutoCloseable {
 
     /** The flags every back-end's JVM gets, whichever it is. */
-    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
+    public static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
             "-Djdk.virtualThreadScheduler.parallelism=1", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
     final Process process;
-    final int port;
+    /** The port it listens on. */
+    public final int port;
 
     private BackendProcess(Process process, int port) {
         this.process = process;
         this.port = port;
     }
 
-    static BackendProcess start(String backend, String cpus) throws Exception {
+    /** Starts {@code serve BACKEND --port 0} in a JVM with {@link #JVM_FLAGS}, on {@code cpus} (null: anywhere). */
+    public static BackendProcess start(String backend, String cpus) throws Exception {
         List<String> command = new ArrayList<>();
         if (cpus != null) {
             command.addAll(List.of("taskset", "-c", cpus));
@@ -65,12 +67,12 @@ final class BackendProcess implements AutoCloseable {
     }
 
     /** CPU time used so far. */
-    Duration cpu() {
+    public Duration cpu() {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     /** A field of /proc/PID/status (VmHWM: peak RSS in kB; Threads), or -1 where there is no /proc. */
-    long status(String field) {
+    public long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
                 if (line.startsWith(field + ":")) {
@@ -81,6 +83,11 @@ final class BackendProcess implements AutoCloseable {
             return -1;
         }
         return -1;
+    }
+
+    /** The process id. */
+    public long pid() {
+        return process.pid();
     }
 
     @Override

@@ -1,0 +1,72 @@
+package io.rawloop.compare;
+
+import io.rawloop.compare.experiment.Experiments;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code experiment NAME}: the seeds' experiments, each printing a Markdown table. */
+@Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run one of the seeds' experiments and print its Markdown table:",
+            "downloads, spawn, c10k, blocking, cpu."})
+final class ExperimentCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "NAME", description = "downloads, spawn, c10k, blocking or cpu.")
+    String name;
+
+    @Option(names = "--urls", defaultValue = "200", description = "downloads: URLs (default ${DEFAULT-VALUE}).")
+    int urls;
+
+    @Option(names = "--delay-ms", defaultValue = "100", description = "downloads: the server's delay per URL (default ${DEFAULT-VALUE}).")
+    int delayMs;
+
+    @Option(names = "--count", defaultValue = "1000000", description = "spawn: units (default ${DEFAULT-VALUE}; platform threads: a hundredth).")
+    int count;
+
+    @Option(names = "--connections", defaultValue = "10000", description = "c10k: idle connections (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
+            description = "c10k: back-ends (default: all six).")
+    List<String> backends;
+
+    @Option(names = "--duration", defaultValue = "10s", converter = Durations.class, description = "blocking: per phase (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--rate", defaultValue = "5000", description = "blocking: /hello requests/s (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--work", defaultValue = "20000000", description = "blocking: rounds per /cpu; cpu: rounds in all (default ${DEFAULT-VALUE}).")
+    long work;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Arrays.asList(Experiments.NAMES).contains(name)) {
+            spec.commandLine().getErr().println("no experiment '" + name + "'; there are " + String.join(", ", Experiments.NAMES));
+            return 2;
+        }
+        if (urls < 1 || delayMs < 0 || count < 1 || connections < 1 || rate <= 0 || work < 1) {
+            spec.commandLine().getErr().println("--urls, --count, --connections, --rate and --work must be positive");
+            return 2;
+        }
+        String table;
+        try {
+            table = Experiments.run(name, new Experiments.Settings(urls, delayMs, count, connections, backends, duration,
+                    rate, work));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
+        spec.commandLine().getOut().print(table);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package io.rawloop.compare.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Each experiment once, at a tiny size: it runs and prints a Markdown table with a row per case. No speed is asserted. */
+@Timeout(300)
+class ExperimentsTest {
+
+    private static final Experiments.Settings TINY = new Experiments.Settings(20, 10, 2000, 50,
+            List.of("loop", "loop-coroutines", "threads", "virtual-threads", "netty-nio", "netty-epoll"),
+            Duration.ofSeconds(1), 500, 1_000_000);
+
+    /** The table's data rows (after the header and its separator). */
+    private static List<String> rows(String output) {
+        List<String> lines = output.lines().filter(l -> l.startsWith("|")).toList();
+        assertTrue(lines.size() >= 2 && lines.get(1).matches("\\|(---\\|)+"), "a Markdown table:\n" + output);
+        return lines.subList(2, lines.size());
+    }
+
+    @Test
+    void downloads() throws Exception {
+        List<String> rows = rows(Experiments.run("downloads", TINY));
+        assertEquals(5, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.endsWith("| 0 |")), "nothing failed: " + rows);
+    }
+
+    @Test
+    void spawn() throws Exception {
+        List<String> rows = rows(Experiments.run("spawn", TINY));
+        assertEquals(List.of("coroutine", "virtual thread", "platform thread"),
+                rows.stream().map(r -> r.split("\\|")[1].strip()).toList());
+    }
+
+    @Test
+    void c10k() throws Exception {
+        List<String> rows = rows(Experiments.run("c10k", TINY));
+        assertEquals(6, rows.size());
+        String threads = rows.stream().filter(r -> r.startsWith("| threads |")).findFirst().orElseThrow();
+        assertTrue(threads.matches(".*\\| (\\d+) → (\\d+) \\|$"), threads);
+    }
+
+    @Test
+    void blocking() throws Exception {
+        List<String> rows = rows(Experiments.run("blocking", TINY));
+        assertEquals(List.of("none", "on the loop", "offloaded"), rows.stream().map(r -> r.split("\\|")[1].strip()).toList());
+    }
+
+    @Test
+    void cpu() throws Exception {
+        String out = Experiments.run("cpu", TINY);
+        assertEquals(3, rows(out).size());
+        assertTrue(out.contains("this machine has " + Runtime.getRuntime().availableProcessors() + " cores"), out);
+    }
+}
