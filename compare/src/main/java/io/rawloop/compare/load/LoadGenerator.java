@@ -77,6 +77,7 @@ public final class LoadGenerator {
         long measureFrom;
         long measureUntil;
         long completed;
+        boolean draining;
 
         Run(EventLoop loop, Plan plan) {
             this.loop = loop;
@@ -101,8 +102,24 @@ public final class LoadGenerator {
                 clients.add(c);
                 c.connect();
             }
-            loop.schedule(Duration.ofNanos(measureUntil - startNanos), this::finish);
+            loop.schedule(Duration.ofNanos(measureUntil - startNanos), this::drain);
             return done;
+        }
+
+        /**
+         * The measured time is over: send nothing more, and wait (2 s at most) for the answers
+         * to what was sent, so that a request in flight at the end is not counted as lost.
+         */
+        void drain() {
+            draining = true;
+            loop.schedule(Duration.ofSeconds(2), this::finish);
+            finishIfDrained();
+        }
+
+        void finishIfDrained() {
+            if (draining && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
+                finish();
+            }
         }
 
         void record(long intendedNanos, long nowNanos) {
@@ -119,6 +136,9 @@ public final class LoadGenerator {
         }
 
         void finish() {
+            if (done.isDone()) {
+                return;
+            }
             for (Client c : clients) {
                 for (long[] intended : c.inFlight) {
                     if (intended[0] >= measureFrom && intended[0] < measureUntil) {
@@ -167,7 +187,7 @@ public final class LoadGenerator {
 
         /** Sends every request that is due and fits in the pipeline; sets a timer for the next. */
         void send() {
-            if (stopped || connection == null) {
+            if (stopped || connection == null || run.draining) {
                 return;
             }
             long now = System.nanoTime();
@@ -212,7 +232,11 @@ public final class LoadGenerator {
                 c.abort();
                 return;
             }
-            send();
+            if (run.draining) {
+                run.finishIfDrained();
+            } else {
+                send();
+            }
         }
 
         @Override
