@@ -82,12 +82,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Claimed by the one thread that runs {@link #closeNow}. */
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final List<Signals.Hook> signalHooks = new ArrayList<>();
 
     /** The thread running the loop now, or null while it is not running. */
     private volatile Thread thread;
     private volatile boolean stopRequested;
-    private boolean closeWhenStopped;
+    /** Set by {@link #close()}: the thread running the loop closes it on its way out. */
+    private volatile boolean closeWhenStopped;
     private boolean lastSelectFoundKeys;
     private long timerSequence;
 
@@ -351,9 +354,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     private void leave() {
         CURRENT.remove();
         stopRequested = false;
-        thread = null;
-        if (closeWhenStopped) {
-            closeNow();
+        try {
+            if (closeWhenStopped) {
+                closeNow();   // still the loop's thread (close() waits while it is)
+            }
+        } finally {
+            thread = null;
         }
     }
     // endregion running
@@ -569,8 +575,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Closes every channel registered with the loop (their owners hear of it through their close
      * callbacks), the selector, the signal hooks and the offload pool. From another thread while
-     * the loop runs: stops it and waits for it. From a callback: the loop closes when the current
-     * iteration ends. Idempotent.
+     * the loop runs: stops it, and its own thread closes it on the way out (the last callbacks,
+     * which may resume coroutines, must run on the thread the coroutines ran on: a continuation's
+     * compiled frames may keep {@code Thread.currentThread()} from before it suspended); this
+     * waits for that. From a callback: the loop closes when the current iteration ends. Idempotent.
      */
     @Override
     public void close() {
@@ -581,6 +589,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             return;
         }
         if (owner != null) {
+            closeWhenStopped = true;
             stop();
             boolean interrupted = false;
             while (owner.isAlive() && thread == owner) {
@@ -594,11 +603,14 @@ public final class EventLoop implements Executor, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeNow();
+        closeNow();   // a no-op if the loop's thread closed it; else the loop was not running
     }
 
     private void closeNow() {
-        if (closed.get()) {
+        if (!closing.compareAndSet(false, true)) {
+            while (!closed.get()) {   // another thread is closing it (the loop's own): wait for it
+                Thread.onSpinWait();
+            }
             return;
         }
         synchronized (signalHooks) {
