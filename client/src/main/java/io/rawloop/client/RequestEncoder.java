@@ -11,11 +11,15 @@ import java.nio.ByteBuffer;
  */
 final class RequestEncoder {
 
+    /** A writer per thread, reused: {@link #encode} fills it and takes the bytes out before returning. */
+    private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
+
     private RequestEncoder() {
     }
 
     static ByteBuffer encode(HttpRequest request, String userAgent) {
-        HttpWriter w = new HttpWriter();
+        HttpWriter w = WRITERS.get();
+        w.reset();   // a request refused half-way (a bad field) leaves nothing behind
         w.requestLine(request.method(), request.target()).field("Host", request.hostField());
         Headers fields = request.headers();
         w.fields(fields);

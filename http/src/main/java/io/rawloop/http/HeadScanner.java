@@ -39,8 +39,13 @@ final class HeadScanner {
     private byte[] fastHead;
     /** Set by a scan that reached the empty line. */
     private boolean complete;
-    /** For direct buffers only: bytes are scanned from this heap copy, a slice at a time. */
-    private byte[] scratch;
+    /**
+     * For direct buffers only: bytes are scanned from this heap copy, a slice at a time. It is
+     * used only within one {@link #scan} call, so there is one per thread (a loop's thread serves
+     * thousands of connections), not one per connection, which would hold 4 KiB for every idle
+     * keep-alive connection (the c10k experiment found it).
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
 
     /**
      * @param hasStartLine    false for a trailer section
@@ -70,9 +75,7 @@ final class HeadScanner {
         }
         // A direct buffer (the loop reads into one): through a reusable heap array, a slice at a
         // time, with the same fast path for a fresh head that lies whole in the slice.
-        if (scratch == null) {
-            scratch = new byte[4096];
-        }
+        byte[] scratch = SCRATCH.get();
         while (in.hasRemaining() && !complete) {
             int at = in.position();
             int n = Math.min(in.remaining(), scratch.length);

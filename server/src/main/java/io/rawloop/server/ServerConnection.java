@@ -58,6 +58,8 @@ final class ServerConnection implements ConnectionHandler {
     /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
     private static final int SMALL_BODY = 8 * 1024;
     private static final System.Logger LOG = System.getLogger("io.rawloop.server");
+    /** One writer per loop thread; see {@link #writer}. */
+    private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** One request and its answer, in arrival order. */
@@ -79,7 +81,11 @@ final class ServerConnection implements ConnectionHandler {
     private final TcpConnection connection;
     private final EventLoop loop;
     private final RequestParser parser;
-    private final HttpWriter writer = new HttpWriter();
+    /**
+     * The loop's writer, shared by all its connections: every use fills it and takes the bytes
+     * out before returning, so none needs its own (which would hold 1 KiB per idle connection).
+     */
+    private final HttpWriter writer = WRITERS.get();
     private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
     private State state = State.READING_HEAD;
     private RequestHead head;
@@ -263,6 +269,7 @@ final class ServerConnection implements ConnectionHandler {
         boolean bodiless = request != null && request.method().equals("HEAD")
                 || response.status() == 204 || response.status() == 304;
         boolean http10 = request != null && request.version() == HttpVersion.HTTP_1_0;
+        writer.reset();   // shared: whatever a failed write left in it (a bad header value) must not leak
         writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
         for (int i = 0; i < response.fields().size(); i += 2) {
             writer.field(response.fields().get(i), response.fields().get(i + 1));
