@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,10 +60,11 @@ class SoakTest {
                     return null;
                 }));
             }
-            // Baseline once the load is steady (a fifth of the way in), then the same at the end.
-            long warm = System.nanoTime() + duration.toNanos() / 5;
-            while (System.nanoTime() < warm) {
-                TimeUnit.MILLISECONDS.sleep(100);   // the soak's schedule, not a wait for an event
+            // Baseline once the load is steady (20,000 requests in: every path JIT-compiled), then the same at the end.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (requests.get() < 20_000 && errors.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the load did not reach 20,000 requests within 60 s");
+                Thread.onSpinWait();
             }
             Snapshot start = Snapshot.take(h);
             for (Future<?> f : running) {
