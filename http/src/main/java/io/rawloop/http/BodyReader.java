@@ -23,7 +23,9 @@ final class BodyReader {
     private static final int MAX_HEX_DIGITS = 15;   // < 2^60: far above any body limit, far from overflow
 
     private final long maxBody;
-    private final HeadScanner trailerScanner;
+    /** Made at the first trailer section: most connections never see a chunked body. */
+    private HeadScanner trailerScanner;
+    private final HttpLimits limits;
     private final int maxTrailerCount;
     private State state = State.DONE;
     private long remaining;
@@ -35,7 +37,7 @@ final class BodyReader {
 
     BodyReader(HttpLimits limits) {
         this.maxBody = limits.maxBody();
-        this.trailerScanner = new HeadScanner(limits, false, 431);
+        this.limits = limits;
         this.maxTrailerCount = limits.maxHeaderCount();
     }
 
@@ -144,6 +146,9 @@ final class BodyReader {
                     startChunk();
                 }
                 case TRAILERS -> {
+                    if (trailerScanner == null) {
+                        trailerScanner = new HeadScanner(limits, false, 431);
+                    }
                     if (trailerScanner.scan(in, at)) {
                         int lines = trailerScanner.lines();
                         int[] lineEnds = trailerScanner.lineEnds();

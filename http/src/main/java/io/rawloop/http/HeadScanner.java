@@ -26,7 +26,15 @@ final class HeadScanner {
     private final int maxSection;
     private final int firstLineStatus;
     private final boolean hasStartLine;
-    private byte[] buffer = new byte[512];
+    /**
+     * Gathers a section that arrives in pieces. Allocated when first needed, and handed over with
+     * the section: most heads arrive whole and take the fast path, and an idle keep-alive
+     * connection should hold no buffer at all (the c10k experiment counts these bytes).
+     */
+    private byte[] buffer = NONE;
+    /** The size to allocate next: the last gathered section's, so a second one needs no growing. */
+    private int sizeHint = 512;
+    private static final byte[] NONE = new byte[0];
     private int length;
     private int lineStart;
     private int lines;
@@ -217,7 +225,7 @@ final class HeadScanner {
                     + maxSection + " bytes", at);
         }
         if (newLength > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(newLength, buffer.length * 2));
+            buffer = Arrays.copyOf(buffer, Math.max(newLength, Math.max(sizeHint, buffer.length * 2)));
         }
     }
 
@@ -242,8 +250,9 @@ final class HeadScanner {
     }
 
     /**
-     * Hands the gathered bytes over (they become the message's own) and starts a fresh array
-     * for the next section, sized like this one: one allocation per message, no second copy.
+     * Hands the gathered bytes over (they become the message's own); the next section that
+     * arrives in pieces gets a fresh array sized like this one: one allocation per message, no
+     * second copy.
      */
     byte[] takeBuffer() {
         if (fastHead != null) {
@@ -253,7 +262,8 @@ final class HeadScanner {
             return taken;
         }
         byte[] taken = buffer;
-        buffer = new byte[Math.max(256, length + 64)];   // the next head is likely the same size
+        sizeHint = Math.max(256, length + 64);   // the next head is likely the same size
+        buffer = NONE;
         reset();
         return taken;
     }

@@ -50,7 +50,6 @@ final class OutgoingQueue {
 
     /** ByteBuffers and FileRegions, in the order they were written. */
     private final ArrayDeque<Object> parts = new ArrayDeque<>();
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_GATHER];
     private final EventLoop loop;
     private long bytes;
 
@@ -81,6 +80,7 @@ final class OutgoingQueue {
 
     /** Writes as much as the channel takes now; returns the bytes written. */
     long writeTo(GatheringByteChannel channel) throws IOException {
+        ByteBuffer[] batch = loop.gatherBatch;   // one per loop: used only within this call
         long total = 0;
         while (!parts.isEmpty()) {
             long written;
