@@ -105,10 +105,6 @@ final class Call {
         streamed.complete(stream);
     }
 
-    void onStreamEnded(Exchange e) {
-        // Nothing to do: the caller already holds the stream, and has now read its end.
-    }
-
     void onFailure(Exchange e, HttpClientException error) {
         if (e != current || done()) {
             return;

@@ -230,8 +230,9 @@ final class ClientConnection implements ConnectionHandler {
 
     // region giving up
     /**
-     * Gives up the connection because of {@code e}: {@code e} fails with {@code error} (unless it
-     * already failed: then {@code error} is null), requests pipelined behind it fail saying why,
+     * Gives up the connection because of {@code e}: {@code e} fails with {@code error} ({@code null}
+     * when it failed already, or when its reader closed a stream half-read), requests pipelined
+     * behind it fail saying why,
      * and the connection is reset, since the server may still be sending.
      */
     void abandon(Exchange e, HttpClientException error) {
@@ -255,11 +256,6 @@ final class ClientConnection implements ConnectionHandler {
             e.fail(e.failure(kind, why, null));
         }
         close(true);
-    }
-
-    /** The consumer of a streamed body stopped early: the rest of it would desynchronize the connection. */
-    void abandonStream(Exchange e) {
-        abandon(e, null);
     }
 
     /** Closes: gracefully (FIN after pending writes), or with an RST when {@code reset}. */
@@ -291,10 +287,6 @@ final class ClientConnection implements ConnectionHandler {
 
     boolean isIdle() {
         return state == State.IDLE && tcp.isOpen();
-    }
-
-    boolean isReusable() {
-        return reusable;
     }
 
     void pauseReading() {

@@ -106,8 +106,7 @@ final class Exchange {
     void onComplete(Headers trailers) {
         state = State.DONE;
         if (stream != null) {
-            stream.end();
-            call.onStreamEnded(this);
+            stream.end();   // the caller holds the stream already: nothing more for the call to do
             return;
         }
         byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);

@@ -98,7 +98,7 @@ public final class ResponseStream implements AutoCloseable {
         held.clear();
         heldBytes = 0;
         if (!ended && failure == null && exchange.connection != null) {
-            exchange.connection.abandonStream(exchange);
+            exchange.connection.abandon(exchange, null);   // the rest of the body would desynchronize it
         }
     }
 

@@ -3,7 +3,6 @@ package io.rawloop.compare.bench;
 import io.rawloop.compare.Durations;
 import io.rawloop.compare.backend.Backend;
 import io.rawloop.compare.load.LoadGenerator;
-import io.rawloop.compare.load.Report;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -167,9 +166,5 @@ public final class BenchCommand implements Callable<Integer> {
             h.add(runs.get(i).result().latencyMicros());
         }
         return h;
-    }
-
-    static String summaryLine(Run r, double target) {
-        return Report.summary(r.result(), target);
     }
 }
