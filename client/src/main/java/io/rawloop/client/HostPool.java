@@ -53,6 +53,7 @@ final class HostPool {
         waiting.remove(e);
     }
 
+    // region dispatch
     /** Gives connections to waiting requests while there are connections to give, or room to open one. */
     private void dispatch() {
         while (!waiting.isEmpty()) {
@@ -73,6 +74,7 @@ final class HostPool {
             }
         }
     }
+    // endregion dispatch
 
     /** With pipelining on, the first waiting request joins the least busy connection that takes it. */
     private boolean pipeline() {
@@ -138,6 +140,7 @@ final class HostPool {
                 });
     }
 
+    // region resolve
     /** The host's address; a name is looked up on the offload pool, because the lookup blocks. */
     private Promise<InetSocketAddress> resolve() {
         String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -147,6 +150,7 @@ final class HostPool {
             return client.loop().offload(() -> new InetSocketAddress(InetAddress.getByName(host), port));
         }
     }
+    // endregion resolve
 
     private HttpClientException connectFailure(Exchange e, Throwable failure) {
         if (failure instanceof UnknownHostException) {

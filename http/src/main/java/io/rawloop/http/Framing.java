@@ -39,6 +39,7 @@ record Framing(BodyFraming framing, long contentLength) {
         return declared == null ? CLOSE : declared;
     }
 
+    // region declared
     /** What Transfer-Encoding or Content-Length declare, or null if neither is present. */
     private static Framing declared(Headers headers, boolean request, long base) throws HttpException {
         // One pass over the names; only those of the right length are compared.
@@ -65,6 +66,7 @@ record Framing(BodyFraming framing, long contentLength) {
         }
         return null;
     }
+    // endregion declared
 
     /** RFC 9112 §6.1: chunked must be the final coding, applied once; we decode no other. */
     private static Framing transferEncoding(Headers headers, boolean request, long base) throws HttpException {

@@ -142,6 +142,7 @@ final class HeadScanner {
         }
     }
 
+    // region lineEndings
     /** The scan itself, over {@code a[start, limit)}; returns where it stopped, sets {@link #complete}. */
     private int scan(byte[] a, int start, int limit, long offset) throws HttpException {
         int p = start;
@@ -181,6 +182,7 @@ final class HeadScanner {
         }
         return p;
     }
+    // endregion lineEndings
 
     /** After a CRLF: true if it was the empty line that ends the section. */
     private boolean endOfLine(long at) throws HttpException {

@@ -62,6 +62,7 @@ final class MessageReader<H> {
         }
     }
 
+    // region step
     private HttpEvent step(ByteBuffer in) throws HttpException {
         if (phase == Phase.COMPLETE) {
             phase = decoder.switchesProtocol(head) ? Phase.SWITCHED : Phase.HEAD;
@@ -112,6 +113,7 @@ final class MessageReader<H> {
             }
         }
     }
+    // endregion step
 
     /**
      * The input ended. COMPLETE if that ends a close-delimited body, NEED_MORE between messages;

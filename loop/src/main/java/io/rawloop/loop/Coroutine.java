@@ -73,6 +73,7 @@ import jdk.internal.vm.ContinuationScope;
  */
 public final class Coroutine {
 
+    // region suspension
     /** Why a coroutine is suspended: the closed set. Each names the one wake-up that resumes it. */
     enum Suspension {
         /** {@link #await}: the coroutine is the awaited promise's listener. */
@@ -82,6 +83,7 @@ public final class Coroutine {
         /** {@link #yieldNow}: the coroutine is queued once in the ready queue, after the others. */
         YIELD
     }
+    // endregion suspension
 
     static final String EXPORT_FLAG = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
     private static final boolean CONTINUATIONS_EXPORTED =
@@ -334,6 +336,7 @@ public final class Coroutine {
             }
         }
 
+        // region suspend
         /** Yields to the loop; returns once the wake-up has run, throwing a cancellation if asked. */
         void suspend(Suspension reason) {
             state = State.SUSPENDED;
@@ -353,6 +356,7 @@ public final class Coroutine {
                 throw cancelled;
             }
         }
+        // endregion suspend
 
         private void withdrawWakeUp(Suspension reason) {
             switch (reason) {

@@ -151,6 +151,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     // endregion runOnce
 
     // region phases
+    // region selectTimeout
     /** Phase 1: 0 to poll, {@link #BLOCK_UNTIL_WOKEN}, or milliseconds until the nearest timer. */
     long selectTimeoutMillis() {
         if (!ready.isEmpty() || !inbox.isEmpty() || stopRequested) {
@@ -165,7 +166,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         // until the deadline; waking up to 1 ms late is the price of select's resolution.
         return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
     }
+    // endregion selectTimeout
 
+    // region select
     /** Phase 2. The wakeState dance makes {@link #execute} wake us only while we may block. */
     private void select(long timeoutMillis) {
         try {
@@ -192,7 +195,9 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new UncheckedIOException("selector of event loop " + name + " failed", e);
         }
     }
+    // endregion select
 
+    // region selectedKeys
     /** Phase 3a: each selected key's attachment becomes (at most one) ready callback. */
     private void enqueueSelectedKeys() {
         Set<SelectionKey> selected = selector.selectedKeys();
@@ -209,6 +214,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         selected.clear();
     }
+    // endregion selectedKeys
 
     /** Phase 3b: tasks handed in by {@link #execute} from any thread. */
     private void enqueueExecutedTasks() {
@@ -218,6 +224,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    // region dueTimers
     /** Phase 4: timers whose deadline has passed, in (deadline, scheduling) order. */
     private void enqueueDueTimers() {
         if (timers.isEmpty()) {
@@ -231,6 +238,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             ready.add(timer::fire);
         }
     }
+    // endregion dueTimers
 
     /** Phase 5: the one place callbacks run. Only those ready now; later ones wait a turn. */
     private void runReadyCallbacks() {
@@ -483,6 +491,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return new Promise<>(this);
     }
 
+    // region offload
     /**
      * Runs blocking work (a DNS lookup, a file read, CPU-heavy code) on the offload pool, and
      * completes the returned promise on the loop thread (asyncio's run_in_executor). Loop thread.
@@ -495,6 +504,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         offload.submit(work, promise);
         return promise;
     }
+    // endregion offload
     // endregion promises and offload
 
     // region signals
@@ -518,6 +528,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     // endregion signals
 
     // region channels
+    // region register
     /** Registers a channel with this loop's selector; its key's attachment is {@code owner}. */
     SelectionKey register(SelectableChannel channel, int ops, Selectable owner) throws IOException {
         checkInLoop("register");
@@ -526,6 +537,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         registeredChannels++;
         return key;
     }
+    // endregion register
 
     /** Called once by a {@link Selectable} whose channel has been closed. */
     void deregistered() {

@@ -30,6 +30,7 @@ final class OffloadPool {
         this.shared = shared;
     }
 
+    // region submit
     /** Runs {@code work} on a worker; completes {@code promise} on its loop. Loop thread. */
     <T> void submit(Callable<T> work, Promise<T> promise) {
         EventLoop loop = promise.loop();
@@ -50,6 +51,7 @@ final class OffloadPool {
                     + threads + " threads busy, " + queueCapacity + " tasks queued)", e));
         }
     }
+    // endregion submit
 
     private static void deliver(EventLoop loop, Runnable completion) {
         try {

@@ -148,6 +148,7 @@ public final class Promise<T> {
         loop.execute(() -> fail(failure));
     }
 
+    // region settle
     private void settle(State outcome) {
         state = outcome;
         cancelRequestHandler = null;
@@ -175,6 +176,7 @@ public final class Promise<T> {
         T v = value;
         Throwable f = failure;
         loop.enqueue(() -> l.accept(v, f));
+    // endregion settle
     }
     // endregion settling
 
@@ -319,6 +321,7 @@ public final class Promise<T> {
         return result;
     }
 
+    // region withTimeout
     /**
      * This promise's outcome if it settles within {@code timeout} on the loop's clock; otherwise
      * the result fails with a {@link TimeoutException} and this promise is cancelled with that
@@ -338,7 +341,9 @@ public final class Promise<T> {
         });
         return result;
     }
+    // endregion withTimeout
 
+    // region all
     /**
      * A promise of every value, in the order given (asyncio's gather). Fails with the first
      * failure; cancelling it cancels every input.
@@ -370,6 +375,7 @@ public final class Promise<T> {
         }
         return result;
     }
+    // endregion all
 
     /**
      * The value of the first input to succeed; the others are then cancelled. Fails only when

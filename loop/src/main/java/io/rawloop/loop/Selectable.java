@@ -24,6 +24,7 @@ abstract class Selectable {
         this.loop = loop;
     }
 
+    // region selected
     /** Phase 3: remember what is ready; queue the owner unless it already is. */
     final void selected(int readyOps) {
         pendingOps |= readyOps;
@@ -41,6 +42,7 @@ abstract class Selectable {
             onReady(ops);
         }
     }
+    // endregion selected
 
     /** Phase 5: handle {@code readyOps} (a mask of {@link SelectionKey}'s OP_ constants). */
     abstract void onReady(int readyOps);

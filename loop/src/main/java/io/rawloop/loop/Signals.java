@@ -97,6 +97,7 @@ final class Signals {
         }
     }
 
+    // region dispatch
     /** On the JVM's signal thread: hand each hook to its loop, nothing more. */
     private static void dispatch(List<Hook> hooks) {
         for (Hook hook : hooks) {
@@ -107,6 +108,7 @@ final class Signals {
             }
         }
     }
+    // endregion dispatch
 
     /** "sigterm", "SIGTERM" and "TERM" all mean TERM; anything else is refused with a reason. */
     static String normalize(String name) {

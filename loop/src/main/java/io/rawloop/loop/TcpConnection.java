@@ -212,7 +212,7 @@ public final class TcpConnection extends Selectable {
         updateBackpressure();
     }
 
-    // region I/O readiness
+    // region readiness
     @Override
     void onReady(int readyOps) {
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
@@ -247,7 +247,7 @@ public final class TcpConnection extends Selectable {
         }
         // n == 0: a spurious wake-up; the selector will tell us again.
     }
-    // endregion I/O readiness
+    // endregion readiness
 
     // region writing
     /**

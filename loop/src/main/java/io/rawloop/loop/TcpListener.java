@@ -169,6 +169,7 @@ public final class TcpListener extends Selectable {
         }
     }
 
+    // region accept
     @Override
     void onReady(int readyOps) {
         for (int i = 0; i < ACCEPTS_PER_TURN && !closed && !paused; i++) {
@@ -193,6 +194,7 @@ public final class TcpListener extends Selectable {
             onAccept.accept(connection);
         }
     }
+    // endregion accept
 
     private void backOff(IOException cause) {
         acceptFailures++;

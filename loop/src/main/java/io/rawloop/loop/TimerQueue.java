@@ -59,6 +59,7 @@ final class TimerQueue {
         }
     }
 
+    // region removeAt
     private void removeAt(int i) {
         Timer removed = heap[i];
         removed.heapIndex = -1;
@@ -80,6 +81,7 @@ final class TimerQueue {
             heap = Arrays.copyOf(heap, heap.length / 2);
         }
     }
+    // endregion removeAt
 
     private void siftUp(int i) {
         Timer timer = heap[i];

@@ -51,6 +51,7 @@ class PromiseTest {
         assertEquals(Promise.State.SUCCEEDED, p.state());
     }
 
+    // region reentrancy
     @Test
     void listenersNeverRunInsideTheCallThatCompletes() {
         Promise<Integer> p = loop.newPromise();
@@ -62,6 +63,7 @@ class PromiseTest {
         loop.runUntilIdle();
         assertEquals(List.of("after complete", "listener"), log);
     }
+    // endregion reentrancy
 
     @Test
     void failuresReachListenersUnwrapped() {

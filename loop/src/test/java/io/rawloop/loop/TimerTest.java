@@ -32,6 +32,7 @@ class TimerTest {
         loop.runUntilIdle();
     }
 
+    // region virtualTime
     @Test
     void timersFireInDeadlineOrderOnlyOnceTheirTimeHasCome() {
         at(30, "c");
@@ -47,6 +48,7 @@ class TimerTest {
         assertEquals(List.of("a", "b", "c"), fired);
         assertEquals(0, loop.stats().pendingTimers());
     }
+    // endregion virtualTime
 
     @Test
     void equalDeadlinesFireInSchedulingOrder() {

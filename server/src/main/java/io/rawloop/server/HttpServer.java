@@ -123,6 +123,7 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    // region shutdown
     /**
      * Graceful shutdown (DESIGN.md §5): stop accepting, close idle connections, let in-flight
      * requests finish and answer any that arrive meanwhile with Connection: close; at the deadline,
@@ -150,6 +151,7 @@ public final class HttpServer implements AutoCloseable {
         return CompletableFuture.allOf(perLoop.toArray(CompletableFuture[]::new))
                 .thenRun(() -> Thread.ofPlatform().start(group::close));
     }
+    // endregion shutdown
 
     /** Closes every connection and loop at once. */
     @Override

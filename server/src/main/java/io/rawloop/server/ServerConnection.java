@@ -111,6 +111,7 @@ final class ServerConnection implements ConnectionHandler {
     }
 
     // region reading
+    // region onData
     @Override
     public void onData(TcpConnection c, ByteBuffer data) {
         if (state == State.CLOSING) {
@@ -140,6 +141,7 @@ final class ServerConnection implements ConnectionHandler {
             reject(e.status(), e.reason());
         }
     }
+    // endregion onData
 
     private void onHead() {
         head = parser.head();
@@ -201,6 +203,7 @@ final class ServerConnection implements ConnectionHandler {
         dispatch(exchange);
     }
 
+    // region dispatch
     private void dispatch(Exchange exchange) {
         Promise<Response> answer;
         try {
@@ -224,6 +227,7 @@ final class ServerConnection implements ConnectionHandler {
             answered(exchange, failure == null ? response : failureResponse(exchange, failure));
         });
     }
+    // endregion dispatch
 
     private Response failureResponse(Exchange exchange, Throwable failure) {
         if (failure instanceof HttpError error) {
@@ -248,6 +252,7 @@ final class ServerConnection implements ConnectionHandler {
     // endregion reading
 
     // region writing
+    // region writeReady
     /** Writes every answered exchange at the front of the queue, in order. */
     private void writeReady() {
         while (!streaming && !exchanges.isEmpty() && exchanges.peek().response != null) {
@@ -259,6 +264,7 @@ final class ServerConnection implements ConnectionHandler {
             finished(exchange);
         }
     }
+    // endregion writeReady
 
     /** True if the response is fully queued; false if it is streaming. */
     private boolean writeResponse(Exchange exchange) {

@@ -78,6 +78,7 @@ public enum Mode {
     LOOP {
         @Override
         public void run(List<String> urls, int concurrency, Job job) throws Exception {
+            // region loopMode
             ClientConfig config = job.config().withMaxConnectionsPerHost(concurrency);
             try (EventLoop loop = EventLoop.create()) {
                 loop.start();
@@ -97,6 +98,7 @@ public enum Mode {
                     return Promise.all(loop, workers).onComplete((v, f) -> client.close()).toCompletableFuture();
                 }).thenCompose(f -> f).thenApply(v -> null);
                 all.get();
+            // endregion loopMode
             }
         }
     },

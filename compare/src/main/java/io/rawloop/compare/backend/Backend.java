@@ -53,8 +53,10 @@ public enum Backend {
         return switch (this) {
             case LOOP -> LoopBackend.start(address, false);
             case LOOP_COROUTINES -> LoopBackend.start(address, true);
+            // region models
             case THREADS -> BlockingBackend.start(address, Thread.ofPlatform().name("conn-", 0).factory());
             case VIRTUAL_THREADS -> BlockingBackend.start(address, Thread.ofVirtual().name("conn-", 0).factory());
+            // endregion models
             case NETTY_NIO -> NettyBackend.start(address, false);
             case NETTY_EPOLL -> NettyBackend.start(address, true);
         };

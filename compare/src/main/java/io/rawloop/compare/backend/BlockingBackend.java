@@ -34,6 +34,7 @@ final class BlockingBackend implements Backend.Running {
         ServerSocket listener = new ServerSocket();
         listener.bind(address, 1024);
         BlockingBackend backend = new BlockingBackend(listener);
+        // region acceptor
         Thread.ofPlatform().name("acceptor").daemon().start(() -> {
             while (!listener.isClosed()) {
                 try {
@@ -46,9 +47,11 @@ final class BlockingBackend implements Backend.Running {
                 }
             }
         });
+        // endregion acceptor
         return backend;
     }
 
+    // region serve
     private static void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
@@ -88,6 +91,7 @@ final class BlockingBackend implements Backend.Running {
             // the client went away, or we are stopping: nothing to answer
         }
     }
+    // endregion serve
 
     private static void flush(HttpWriter writer, OutputStream out) throws IOException {
         if (writer.length() > 0) {

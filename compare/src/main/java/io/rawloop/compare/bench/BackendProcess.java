@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class BackendProcess implements AutoCloseable {
 
+    // region flags
     /** The flags every back-end's JVM gets, whichever it is. */
     public static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
             "-Djdk.virtualThreadScheduler.parallelism=1", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+    // endregion flags
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 

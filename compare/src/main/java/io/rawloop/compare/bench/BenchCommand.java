@@ -105,6 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, List<Run>> runs = new LinkedHashMap<>();   // key: backend + rate
         int done = 0;
         long started = System.nanoTime();
+        // region interleaved
         for (int round = 0; round < repeat; round++) {
             for (int t = 0; t < targets.size(); t++) {
                 for (String backend : backends) {
@@ -117,6 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        // endregion interleaved
         err.printf("\rdone: %d runs in %.0f s%s%n", total, (System.nanoTime() - started) / 1e9, " ".repeat(30));
         Results.write(out, runs, backends, rates, describe(cpus));
         spec.commandLine().getOut().println("wrote " + out.resolve("summary.md") + " and " + out.resolve("report.html"));

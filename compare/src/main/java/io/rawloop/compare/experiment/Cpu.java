@@ -21,10 +21,12 @@ final class Cpu {
             long start = System.nanoTime();
             List<Thread> all = new ArrayList<>();
             long[] sink = new long[threads];
+            // region split
             for (int i = 0; i < threads; i++) {
                 int me = i;
                 all.add(Thread.ofPlatform().start(() -> sink[me] = io.rawloop.compare.backend.Work.cpu(work / threads)));
             }
+            // endregion split
             for (Thread th : all) {
                 th.join();
             }

@@ -122,12 +122,14 @@ public final class LoadGenerator {
             }
         }
 
+        // region record
         void record(long intendedNanos, long nowNanos) {
             if (intendedNanos >= measureFrom && intendedNanos < measureUntil) {
                 histogram.recordValue(Math.max(0, (nowNanos - intendedNanos) / 1000));
                 completed++;
             }
         }
+        // endregion record
 
         void error(String kind) {
             if (System.nanoTime() >= measureFrom) {
@@ -185,6 +187,7 @@ public final class LoadGenerator {
             });
         }
 
+        // region send
         /** Sends every request that is due and fits in the pipeline; sets a timer for the next. */
         void send() {
             if (stopped || connection == null || run.draining) {
@@ -212,6 +215,7 @@ public final class LoadGenerator {
                 });
             }
         }
+        // endregion send
 
         @Override
         public void onData(TcpConnection c, ByteBuffer data) {

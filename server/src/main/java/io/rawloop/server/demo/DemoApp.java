@@ -69,6 +69,7 @@ public final class DemoApp {
      * @param server a supplier of the running server, for /stats
      * @param files  where /static/ serves from
      */
+    // region routes
     public static Router routes(Supplier<HttpServer> server, StaticFiles files) {
         return new Router()
                 .get("/", Handler.of(r -> Response.html(200, INDEX.replace("PORT", port(r)))))
@@ -82,6 +83,7 @@ public final class DemoApp {
                 .get("/stats", Handler.of(r -> Response.json(200, stats(server.get()))))
                 .get("/static/*", files);
     }
+    // endregion routes
 
     private static String port(Request r) {
         return r.headers().get("Host") == null ? "8080" : r.headers().get("Host").replaceAll(".*:", "");
@@ -99,11 +101,13 @@ public final class DemoApp {
                 + ",\"body\":" + Json.string(r.bodyText()) + "}\n");
     }
 
+    // region sleep
     private static Response sleep(Request r) throws Exception {
         long ms = number(r, "ms", 0, 60_000, 100);
         Coroutine.sleep(Duration.ofMillis(ms));
         return Response.text(200, "slept " + ms + " ms on a loop timer\n");
     }
+    // endregion sleep
 
     private static Response stream(Request r) {
         long n = number(r, "n", 1, 10_000, 5);
@@ -195,6 +199,7 @@ public final class DemoApp {
         }
     }
 
+    // region cpu
     private static Response cpu(Request r) throws Exception {
         long n = number(r, "n", 1, 2_000_000_000, 10_000_000);
         boolean offload = "true".equals(r.queryParameter("offload"));
@@ -204,6 +209,7 @@ public final class DemoApp {
         return Response.text(200, String.format("%d iterations %s in %d us (result %.3f)%n", n,
                 offload ? "on the offload pool" : "on the loop thread, blocking it", micros, result));
     }
+    // endregion cpu
 
     /** CPU-bound work the JIT cannot remove: a sum of square roots. */
     static double work(long n) {

@@ -108,6 +108,7 @@ public final class DemoServer implements Callable<Integer> {
         }
         running.set(server);
         CompletableFuture<Void> stopped = new CompletableFuture<>();
+        // region signals
         EventLoop signals = server.loops().get(0);
         Runnable shutdown = () -> {
             System.out.println("shutting down: finishing in-flight requests (at most " + shutdownDeadline.toMillis() + " ms)");
@@ -116,6 +117,7 @@ public final class DemoServer implements Callable<Integer> {
         signals.onSignal("TERM", shutdown);
         signals.onSignal("INT", shutdown);
         signals.onSignal("HUP", () -> System.out.print(DemoApp.stats(server)));
+        // endregion signals
         System.out.println("listening on http://" + host + ":" + server.port());
         System.out.flush();
         stopped.join();
