@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
  *       rewrite the blocks from the sources instead.</li>
  *   <li>{@code <!-- explains: io.rawloop.pkg.Class#method -->}: the class exists, and the method if
  *       one is named.</li>
- *   <li>Links to repository files ({@code ](../../../loop/...)}) point at files that exist.</li>
+ *   <li>Relative links (to the sources, {@code ](../../../loop/...)}, to other chapters, to the
+ *       SVGs beside them) point at files that exist; {@code apidocs/}, which only the built site
+ *       has, excepted.</li>
+ *   <li>Every chapter names what it explains, quotes code and ends with what to try, and the index
+ *       and the README link every chapter.</li>
  * </ul>
  */
 class TutorialReferencesTest {
@@ -34,7 +38,13 @@ class TutorialReferencesTest {
     private static final Pattern QUOTE = Pattern.compile("<!-- quote: ([^#\\s]+)#([\\w-]+) -->\\n```(\\w*)\\n(.*?)```",
             Pattern.DOTALL);
     private static final Pattern EXPLAINS = Pattern.compile("<!-- explains: ([\\w.]+)(?:#(\\w+))? -->");
-    private static final Pattern LINK = Pattern.compile("\\]\\((\\.\\./\\.\\./\\.\\./[^)#\\s]+)");
+    /** Relative links and images: to the sources, to other chapters, to the SVGs beside them. */
+    private static final Pattern LINK = Pattern.compile("\\]\\((?!https?:|#|mailto:)([^)#\\s]+)");
+    /**
+     * Links to Markdown files outside the site (compare/RESULTS.md) are written as HTML: the site's
+     * renderer turns every {@code ](x.md)} into {@code x.html}, which exists only for chapters.
+     */
+    private static final Pattern HREF = Pattern.compile("href=\"(?!https?:|#|mailto:)([^\"#]+)\"");
 
     @Test
     void everyQuoteClassMethodAndLinkExists() throws Exception {
@@ -73,16 +83,59 @@ class TutorialReferencesTest {
                     problems.add(chapter.getFileName() + ": " + problem);
                 }
             }
-            Matcher l = LINK.matcher(text);
-            while (l.find()) {
-                Path target = CHAPTERS.resolve(l.group(1)).normalize();
-                if (!Files.exists(target)) {
-                    problems.add(chapter.getFileName() + ": link to a missing file " + l.group(1));
+            for (String link : links(text)) {
+                if (link.startsWith("apidocs/")) {
+                    continue;   // the Javadoc exists only in the site that `mvn site` builds
+                }
+                if (!Files.exists(CHAPTERS.resolve(link).normalize())) {
+                    problems.add(chapter.getFileName() + ": link to a missing file " + link);
                 }
             }
         }
         assertEquals(List.of(), problems);
         assertTrue(quotes > 0, "the chapters quote the code");
+    }
+
+    @Test
+    void everyChapterHasItsPartsAndIsLinked() throws Exception {
+        String index = Files.readString(CHAPTERS.resolve("index.md"));
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        List<String> problems = new ArrayList<>();
+        List<Path> numbered = chapters().stream()
+                .filter(p -> p.getFileName().toString().matches("\\d\\d-.*")).toList();
+        for (Path chapter : numbered) {
+            String name = chapter.getFileName().toString();
+            String text = Files.readString(chapter);
+            if (!EXPLAINS.matcher(text).find()) {
+                problems.add(name + ": names no class it explains");
+            }
+            if (!QUOTE.matcher(text).find()) {
+                problems.add(name + ": quotes no code");
+            }
+            if (!text.contains("\n## What to try\n")) {
+                problems.add(name + ": has no 'What to try' section");
+            }
+            if (!index.contains("](" + name + ")")) {
+                problems.add("index.md does not link " + name);
+            }
+            if (!readme.contains("](src/site/markdown/" + name + ")")) {
+                problems.add("README.md does not link " + name);
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(numbered.size() >= 12, "the twelve chapters of DESIGN.md §8");
+    }
+
+    /** Every relative link target in {@code text}, Markdown or HTML. */
+    private static List<String> links(String text) {
+        List<String> links = new ArrayList<>();
+        for (Pattern p : List.of(LINK, HREF)) {
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                links.add(m.group(1));
+            }
+        }
+        return links;
     }
 
     private static List<Path> chapters() throws IOException {
@@ -91,7 +144,10 @@ class TutorialReferencesTest {
         }
     }
 
-    /** The lines between {@code // region NAME} and {@code // endregion NAME}, dedented, ending in a newline. */
+    /**
+     * The lines between {@code // region NAME} and {@code // endregion NAME}, without the markers
+     * of regions nested inside, dedented, ending in a newline.
+     */
     static String region(Path file, String name) throws IOException {
         if (!Files.exists(file)) {
             throw new IllegalArgumentException("no such file");
@@ -111,7 +167,9 @@ class TutorialReferencesTest {
         if (start < 0 || end < 0) {
             throw new IllegalArgumentException("no region " + name);
         }
-        List<String> body = lines.subList(start, end);
+        // Regions may nest; the inner markers are not part of the quoted text.
+        List<String> body = lines.subList(start, end).stream()
+                .filter(s -> !s.strip().matches("// (end)?region [\\w-]+")).toList();
         int indent = body.stream().filter(s -> !s.isBlank()).mapToInt(s -> s.length() - s.stripLeading().length())
                 .min().orElse(0);
         StringBuilder out = new StringBuilder();
