@@ -43,8 +43,10 @@ public final class HttpClientException extends IOException {
         CANCELLED
     }
 
+    /** What went wrong. */
     private final Kind kind;
     private final transient URI uri;
+    /** What went wrong and where, without the URI. */
     private final String reason;
 
     HttpClientException(Kind kind, String method, URI uri, String what, Throwable cause) {

@@ -18,6 +18,10 @@ import picocli.CommandLine.Unmatched;
             ExperimentCommand.class, CompareCommand.Jmh.class, SuspendedMemory.class})
 public final class CompareCommand implements Callable<Integer> {
 
+    /** Made by picocli. */
+    public CompareCommand() {
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

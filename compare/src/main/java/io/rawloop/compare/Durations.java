@@ -7,6 +7,10 @@ import picocli.CommandLine;
 /** "30s", "500ms", "2m": the durations of compare's command lines. */
 public final class Durations implements CommandLine.ITypeConverter<Duration> {
 
+    /** Made by picocli for each option that names this converter. */
+    public Durations() {
+    }
+
     @Override
     public Duration convert(String value) {
         return parse(value);

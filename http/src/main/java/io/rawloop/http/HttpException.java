@@ -8,8 +8,11 @@ public final class HttpException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** The status to answer. */
     private final int status;
+    /** What was wrong, for the client. */
     private final String reason;
+    /** Where in the message, in bytes from its start. */
     private final long offset;
 
     /** A rejection with the status to answer (400, 413, 414, 431, 501, 505) and its reason. */

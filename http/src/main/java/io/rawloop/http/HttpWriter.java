@@ -21,6 +21,10 @@ import java.util.Arrays;
  */
 public final class HttpWriter {
 
+    /** An empty writer; its buffer grows as needed and is reused after {@link #take()}. */
+    public HttpWriter() {
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);

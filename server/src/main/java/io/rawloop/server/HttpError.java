@@ -8,6 +8,7 @@ public final class HttpError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The status to answer. */
     private final int status;
 
     /** An answer of {@code status} with {@code reason} as its text. */

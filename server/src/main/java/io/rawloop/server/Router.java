@@ -17,6 +17,10 @@ import java.util.Set;
  */
 public final class Router implements Handler {
 
+    /** An empty router: every request gets 404 until routes are added. */
+    public Router() {
+    }
+
     private record Route(String method, String[] segments, Handler handler) {
     }
 

@@ -9,6 +9,10 @@ import picocli.CommandLine.Command;
         subcommands = {FetchCommand.class, RawCommand.class, CommandLine.HelpCommand.class})
 public final class ClientCommand implements Runnable {
 
+    /** Made by picocli. */
+    public ClientCommand() {
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -30,6 +30,10 @@ import picocli.CommandLine.Option;
             "DIR/BACKEND-RATE.hgrm, DIR/summary.md (a table per rate) and DIR/report.html (charts, offline)."})
 public final class BenchCommand implements Callable<Integer> {
 
+    /** Made by picocli, which then sets the options. */
+    public BenchCommand() {
+    }
+
     @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
             description = "Comma-separated (default: all six).")
     List<String> backends;

@@ -22,6 +22,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AwaitBenchmark {
 
+    /** Made by JMH. */
+    public AwaitBenchmark() {
+    }
+
     static final int ROUNDS = 1000;
 
 

@@ -14,6 +14,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public class DrivenLoop {
 
+    /** Made by JMH. */
+    public DrivenLoop() {
+    }
+
     /** The loop; its clock is manual, so no timer fires unless a benchmark moves it. */
     public EventLoop loop;
 

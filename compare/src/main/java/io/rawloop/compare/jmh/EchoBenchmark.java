@@ -37,9 +37,15 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class EchoBenchmark {
 
+    /** Made by JMH. */
+    public EchoBenchmark() {
+    }
+
+    /** Client connections, each echoing one message at a time. */
     @Param({"1", "1000"})
     public int connections;
 
+    /** Bytes per message. */
     @Param({"1024"})
     public int size;
 

@@ -24,6 +24,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ExecuteBenchmark {
 
+    /** Made by JMH. */
+    public ExecuteBenchmark() {
+    }
+
     static final int BATCH = 1000;
 
     private EventLoop loop;

@@ -36,6 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ParserBenchmark {
 
+    /** Made by JMH. */
+    public ParserBenchmark() {
+    }
+
     /** Firefox's request for a page, as sent. */
     static final String BROWSER = "GET /docs/index.html?lang=en HTTP/1.1\r\n"
             + "Host: www.example.com\r\n"
@@ -64,6 +68,7 @@ public class ParserBenchmark {
             + "Connection: keep-alive\r\n"
             + "\r\n";
 
+    /** Which request: a browser's long head, or the plaintext benchmark's short one. */
     @Param({"browser", "plaintext"})
     public String request;
 

@@ -28,6 +28,10 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SpawnBenchmark {
 
+    /** Made by JMH. */
+    public SpawnBenchmark() {
+    }
+
     static final int BATCH = 1000;
 
     private final Thread[] threads = new Thread[BATCH];

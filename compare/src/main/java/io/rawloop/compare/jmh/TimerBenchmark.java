@@ -27,6 +27,11 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TimerBenchmark {
 
+    /** Made by JMH. */
+    public TimerBenchmark() {
+    }
+
+    /** Timers that stay scheduled in the heap throughout. */
     @Param({"0", "10000"})
     public int resident;
 

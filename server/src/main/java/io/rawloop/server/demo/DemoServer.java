@@ -22,6 +22,10 @@ import picocli.CommandLine.Option;
             "Open http://HOST:PORT/ for the list of endpoints. TERM or INT: graceful shutdown; HUP: a stats line."})
 public final class DemoServer implements Callable<Integer> {
 
+    /** Made by picocli, which then sets the options. */
+    public DemoServer() {
+    }
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host;
 
