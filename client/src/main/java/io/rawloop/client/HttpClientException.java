@@ -46,7 +46,7 @@ public final class HttpClientException extends IOException {
     /** What went wrong. */
     private final Kind kind;
     private final transient URI uri;
-    /** What went wrong and where, without the URI. */
+    /** What went wrong and where, without the request in front (see {@link #reason()}). */
     private final String reason;
 
     HttpClientException(Kind kind, String method, URI uri, String what, Throwable cause) {
