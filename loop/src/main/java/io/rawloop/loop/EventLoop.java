@@ -65,6 +65,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     static final long BLOCK_UNTIL_WOKEN = -1;
     /** {@link #runUntilIdle()} gives up after this many iterations: something re-queues forever. */
     private static final int IDLE_ITERATION_LIMIT = 1_000_000;
+    /** How many rounds of last callbacks {@link #close()} runs at most: some may queue more. */
+    private static final int CLOSING_TURNS = 1_000;
     /** Shared by every connection of the loop: one read at a time happens on one thread. */
     private static final int READ_BUFFER_SIZE = 64 * 1024;
 
@@ -395,6 +397,13 @@ public final class EventLoop implements Executor, AutoCloseable {
             throw new RejectedExecutionException("event loop " + name + " is closed");
         }
         inbox.add(task);
+        if (closed.get() && inbox.remove(task)) {
+            // close() raced us: it set closed after our first look and may have drained the inbox
+            // for the last time before our task got in. Whoever takes the task out decides: the
+            // closing thread runs every task it drains after setting closed, and one that we take
+            // back is refused. So each task is run or refused, never dropped.
+            throw new RejectedExecutionException("event loop " + name + " is closed");
+        }
         if (thread != Thread.currentThread()) {
             wakeUpIfSelecting();
         }
@@ -642,10 +651,15 @@ public final class EventLoop implements Executor, AutoCloseable {
                     owner.closeBecauseLoopCloses();
                 }
             }
-            // Let the close callbacks those closes queued run, then stop taking work.
+            // Let the close callbacks those closes queued run, then stop taking work: once closed
+            // is set, execute() refuses, and the tasks that got in before it run here.
             runOnce(false);
             closed.set(true);
-            runReadyCallbacks();
+            enqueueExecutedTasks();
+            // Until nothing is left (a task's promise listeners come a turn later), but bounded.
+            for (int turns = 0; !ready.isEmpty() && turns < CLOSING_TURNS; turns++) {
+                runReadyCallbacks();
+            }
         } finally {
             thread = null;
             closed.set(true);

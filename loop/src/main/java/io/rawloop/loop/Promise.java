@@ -448,17 +448,23 @@ public final class Promise<T> {
     // region bridges
     /**
      * A CompletableFuture that other threads may block on or compose; completed from the loop.
-     * Cancelling it cancels this promise (through {@link EventLoop#execute}).
+     * Cancelling it cancels this promise (through {@link EventLoop#execute}). On a closed loop it
+     * fails at once with a {@link RejectedExecutionException}. Any thread.
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> future = new CompletableFuture<>();
-        loop.execute(() -> onComplete((v, f) -> {
-            if (f == null) {
-                future.complete(v);
-            } else {
-                future.completeExceptionally(f);
-            }
-        }));
+        try {
+            loop.execute(() -> onComplete((v, f) -> {
+                if (f == null) {
+                    future.complete(v);
+                } else {
+                    future.completeExceptionally(f);
+                }
+            }));
+        } catch (RejectedExecutionException closed) {
+            future.completeExceptionally(closed);   // the loop is gone: this promise can never settle now
+            return future;
+        }
         future.whenComplete((v, f) -> {
             if (f instanceof CancellationException && !isDone()) {
                 try {
