@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -72,7 +73,8 @@ public final class TcpConnection extends Selectable {
     private long bytesWritten;
     private Promise<TcpConnection> connecting;
     private Timer connectTimer;
-    private Promise<Void> drained;
+    /** The promises {@link #drained()} handed out, settled once the queue is empty (or closed). */
+    private ArrayDeque<Promise<Void>> drainWaiters;
     private final SocketAddress remote;
 
     private TcpConnection(EventLoop loop, SocketChannel channel, State state, SocketAddress remote) {
@@ -319,16 +321,37 @@ public final class TcpConnection extends Selectable {
         }
     }
 
-    /** A promise that completes when every queued byte has been handed to the kernel. */
+    /**
+     * A promise that completes when every byte queued so far has been handed to the kernel, and
+     * fails if the connection closes first. Each call gets a promise of its own, so a caller that
+     * cancels its promise (a timeout, say) leaves every other caller's untouched.
+     */
     public Promise<Void> drained() {
         loop.checkInLoop("TcpConnection.drained");
         if (outgoing.isEmpty() || state == State.CLOSED) {
             return Promise.succeeded(loop, null);
         }
-        if (drained == null) {
-            drained = loop.newPromise();
+        if (drainWaiters == null) {
+            drainWaiters = new ArrayDeque<>(2);   // most connections never wait: made when needed
         }
-        return drained;
+        Promise<Void> waiter = loop.newPromise();
+        drainWaiters.add(waiter);
+        return waiter;
+    }
+
+    /** Settles every {@link #drained()} promise: with success, or with {@code failure}. */
+    private void settleDrainWaiters(Throwable failure) {
+        if (drainWaiters == null) {
+            return;
+        }
+        Promise<Void> waiter;
+        while ((waiter = drainWaiters.poll()) != null) {
+            if (failure == null) {
+                waiter.complete(null);   // false for one its caller cancelled: nothing to do
+            } else {
+                waiter.fail(failure);
+            }
+        }
     }
 
     /** Bytes queued and not yet taken by the kernel. */
@@ -362,11 +385,7 @@ public final class TcpConnection extends Selectable {
         if (!empty) {
             return;
         }
-        if (drained != null) {
-            Promise<Void> p = drained;
-            drained = null;
-            p.complete(null);
-        }
+        settleDrainWaiters(null);
         if (state == State.CLOSING) {
             closeNow(null);
         } else if (outputShutdownRequested && !outputShut) {
@@ -499,11 +518,7 @@ public final class TcpConnection extends Selectable {
         if (key != null) {
             loop.deregistered();
         }
-        if (drained != null) {
-            Promise<Void> p = drained;
-            drained = null;
-            p.fail(cause != null ? cause : new ClosedChannelException());
-        }
+        settleDrainWaiters(cause != null ? cause : new ClosedChannelException());
         ConnectionHandler h = handler;
         if (h != null) {
             loop.enqueue(() -> h.onClose(this, cause));
