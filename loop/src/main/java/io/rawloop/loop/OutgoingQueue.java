@@ -90,6 +90,13 @@ final class OutgoingQueue {
                 region.position += written;
                 region.remaining -= written;
                 complete = region.remaining == 0;
+                if (!complete && region.file.size() <= region.position) {
+                    // transferTo returns 0 at the end of the file just as it does for a full
+                    // socket: without this check OP_WRITE would fire forever (a busy loop) for a
+                    // file cut short after its length was promised in a Content-Length.
+                    throw new IOException("the file shrank while it was sent: " + region.remaining
+                            + " of its promised bytes are gone");
+                }
                 if (complete) {
                     parts.poll();
                     region.close();

@@ -59,4 +59,46 @@ class WriteFileTest {
             assertTrue(Files.exists(file));
         }
     }
+
+    @Test
+    @Timeout(60)
+    void aFileThatShrinksWhileItIsSentClosesTheConnectionInsteadOfSpinning() throws Exception {
+        byte[] content = new byte[256 * 1024];
+        new Random(9).nextBytes(content);
+        Path file = Files.write(dir.resolve("shrinking.bin"), content);
+        CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        try (RunningLoop running = new RunningLoop()) {
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        c.setHandler(new ConnectionHandler() {
+                            @Override
+                            public void onData(TcpConnection conn, ByteBuffer data) {
+                            }
+
+                            @Override
+                            public void onClose(TcpConnection conn, Throwable cause) {
+                                closed.complete(cause);
+                            }
+                        });
+                        try {
+                            // The length is promised (as a Content-Length would be), then the file
+                            // is cut to 1000 bytes before a byte of it went out.
+                            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                            long promised = channel.size();
+                            channel.truncate(1000);
+                            c.writeFile(channel, 0, promised);
+                        } catch (java.io.IOException e) {
+                            closed.completeExceptionally(e);
+                        }
+                    }));
+            try (Socket socket = new Socket(listener.localAddress().getAddress(), listener.port())) {
+                socket.setSoTimeout(30_000);
+                byte[] all = socket.getInputStream().readAllBytes();   // ends: the connection closed
+                assertArrayEquals(java.util.Arrays.copyOf(content, 1000), all, "what the file still had, then the end");
+            }
+            Throwable cause = closed.get(30, TimeUnit.SECONDS);
+            assertTrue(cause != null && cause.getMessage().contains("the file shrank while it was sent"), String.valueOf(cause));
+            assertTrue(running.call(() -> running.loop.stats().registeredChannels()) == 1, "only the listener is left");
+        }
+    }
 }
