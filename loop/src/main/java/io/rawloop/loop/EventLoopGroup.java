@@ -71,12 +71,27 @@ public final class EventLoopGroup implements AutoCloseable {
      */
     public List<TcpListener> listenOnEach(InetSocketAddress address, int backlog, Consumer<TcpConnection> onAccept)
             throws IOException {
+        return listenOnEach(address, backlog, null, onAccept);
+    }
+
+    /**
+     * As {@link #listenOnEach(InetSocketAddress, int, Consumer)}, with every listener under
+     * {@code limit} (a cap shared by all the loops; null for none) from before its first accept.
+     */
+    public List<TcpListener> listenOnEach(InetSocketAddress address, int backlog, AcceptLimit limit,
+                                          Consumer<TcpConnection> onAccept) throws IOException {
         TcpListener.Options options = new TcpListener.Options(backlog, true);
         List<TcpListener> listeners = new ArrayList<>();
         InetSocketAddress bindTo = address;
         for (EventLoop loop : loops) {
             InetSocketAddress target = bindTo;
-            TcpListener listener = onLoop(loop, () -> TcpListener.bind(loop, target, options, onAccept));
+            TcpListener listener = onLoop(loop, () -> {
+                TcpListener bound = TcpListener.bind(loop, target, options, onAccept);
+                if (limit != null) {
+                    bound.limitWith(limit);   // in the same task: no accept can come before it
+                }
+                return bound;
+            });
             listeners.add(listener);
             bindTo = new InetSocketAddress(address.getAddress(), listener.port());
         }

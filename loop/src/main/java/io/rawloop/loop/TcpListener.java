@@ -60,6 +60,7 @@ public final class TcpListener extends Selectable {
     /** Written by the loop only; volatile so that a stats page on another thread reads it whole. */
     private volatile long acceptFailures;
     private AcceptQueue acceptQueue;
+    private AcceptLimit limit;
 
     private TcpListener(EventLoop loop, ServerSocketChannel channel, Consumer<TcpConnection> onAccept)
             throws IOException {
@@ -173,14 +174,20 @@ public final class TcpListener extends Selectable {
     @Override
     void onReady(int readyOps) {
         for (int i = 0; i < ACCEPTS_PER_TURN && !closed && !paused; i++) {
+            if (limit != null && !limit.tryAcquire(this)) {
+                pauseAccepting();   // at the cap: whoever frees a place resumes us
+                return;
+            }
             SocketChannel accepted;
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
+                releasePlace();
                 backOff(e);
                 return;
             }
             if (accepted == null) {
+                releasePlace();
                 return;   // the queue is empty (or another loop's listener took it)
             }
             backoff = FIRST_BACKOFF;
@@ -188,10 +195,17 @@ public final class TcpListener extends Selectable {
             try {
                 connection = TcpConnection.accepted(loop, accepted);
             } catch (IOException e) {
+                releasePlace();
                 closeQuietly(accepted);   // the peer went away between accept and setup
                 continue;
             }
-            onAccept.accept(connection);
+            onAccept.accept(connection);   // the place is the callback's now, until the connection closes
+        }
+    }
+
+    private void releasePlace() {
+        if (limit != null) {
+            limit.release();
         }
     }
     // endregion accept
@@ -209,6 +223,15 @@ public final class TcpListener extends Selectable {
         Log.warning("accept on " + localAddress + " failed (" + cause.getMessage() + "); retrying in "
                 + backoff.toMillis() + " ms");
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    /**
+     * Claims a place in {@code limit} before every accept from now on, and pauses when it is
+     * full; see {@link AcceptLimit}. Loop thread.
+     */
+    public void limitWith(AcceptLimit limit) {
+        loop.checkInLoop("TcpListener.limitWith");
+        this.limit = Objects.requireNonNull(limit, "limit");
     }
 
     /** Stops accepting (for example at a connection cap); the kernel keeps queueing up to the backlog. */
@@ -235,6 +258,11 @@ public final class TcpListener extends Selectable {
     /** The bound address, with the real port when bound to port 0. */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** The loop this listener accepts on. */
+    public EventLoop loop() {
+        return loop;
     }
 
     /** The bound port. */

@@ -38,6 +38,10 @@ public final class HttpServer implements AutoCloseable {
     private final Map<EventLoop, Loop> loops = new HashMap<>();
     private final InetSocketAddress address;
     private volatile boolean shuttingDown;
+    /** Set by the first {@link #shutdown()}; every later call returns it. */
+    private CompletableFuture<Void> shutdown;
+    private final ConnectionCap cap;
+    /** Connections accepted and not yet closed (the cap also counts accepts under way). */
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
@@ -49,7 +53,6 @@ public final class HttpServer implements AutoCloseable {
     private static final class Loop {
         TcpListener listener;
         final Set<ServerConnection> connections = new HashSet<>();
-        boolean paused;
         CompletableFuture<Void> drained;
         Timer deadline;
     }
@@ -58,15 +61,15 @@ public final class HttpServer implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.handler = handler;
+        this.cap = new ConnectionCap(config.maxConnections());
         this.group = new EventLoopGroup(loopCount, "rawloop-server", clock);
         try {
             for (EventLoop loop : group.loops()) {
                 loops.put(loop, new Loop());
             }
-            List<TcpListener> listeners = group.listenOnEach(bindTo, 1024, this::accept);
+            List<TcpListener> listeners = group.listenOnEach(bindTo, 1024, cap, this::accept);
             for (TcpListener listener : listeners) {
-                EventLoop owner = group.loops().get(listeners.indexOf(listener));
-                loops.get(owner).listener = listener;
+                loops.get(listener.loop()).listener = listener;
             }
             this.address = listeners.get(0).localAddress();
         } catch (IOException | RuntimeException e) {
@@ -93,30 +96,25 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void accept(TcpConnection connection) {
+        // The listener claimed this connection's place in the cap before accepting it.
         Loop loop = loops.get(connection.loop());
         if (shuttingDown) {
             connection.close();
+            cap.release();
             return;
         }
         accepted.incrementAndGet();
+        open.incrementAndGet();
         ServerConnection server = new ServerConnection(this, connection);
         loop.connections.add(server);
         connection.setHandler(server);
-        if (open.incrementAndGet() >= config.maxConnections() && !loop.paused) {
-            // At the cap: stop accepting; the kernel queues newcomers up to the backlog.
-            loop.paused = true;
-            loop.listener.pauseAccepting();
-        }
     }
 
     void connectionClosed(ServerConnection connection, EventLoop on) {
         open.decrementAndGet();
+        cap.release();
         Loop loop = loops.get(on);
         loop.connections.remove(connection);
-        if (loop.paused && open.get() < config.maxConnections() && !shuttingDown) {
-            loop.paused = false;
-            loop.listener.resumeAccepting();
-        }
         if (loop.drained != null && loop.connections.isEmpty()) {
             loop.deadline.cancel();
             loop.drained.complete(null);
@@ -128,8 +126,12 @@ public final class HttpServer implements AutoCloseable {
      * Graceful shutdown (DESIGN.md §5): stop accepting, close idle connections, let in-flight
      * requests finish and answer any that arrive meanwhile with Connection: close; at the deadline,
      * close what is left. The future completes when every connection is closed; the loops stop.
+     * Every call returns the same future. Any thread.
      */
-    public CompletableFuture<Void> shutdown() {
+    public synchronized CompletableFuture<Void> shutdown() {
+        if (shutdown != null) {
+            return shutdown;
+        }
         shuttingDown = true;
         List<CompletableFuture<Void>> perLoop = new ArrayList<>();
         for (Map.Entry<EventLoop, Loop> e : loops.entrySet()) {
@@ -148,8 +150,9 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
         }
-        return CompletableFuture.allOf(perLoop.toArray(CompletableFuture[]::new))
+        shutdown = CompletableFuture.allOf(perLoop.toArray(CompletableFuture[]::new))
                 .thenRun(() -> Thread.ofPlatform().start(group::close));
+        return shutdown;
     }
     // endregion shutdown
 

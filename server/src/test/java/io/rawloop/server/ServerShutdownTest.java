@@ -91,6 +91,24 @@ class ServerShutdownTest {
     }
 
     @Test
+    void shutdownTwiceGivesBothCallersTheSameFutureAndBothSeeTheEnd() throws Exception {
+        start();
+        try (Socket socket = Sockets.open(server.port())) {
+            socket.getOutputStream().write("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            awaitHeld();
+            CompletableFuture<Void> first = server.shutdown();
+            CompletableFuture<Void> second = server.shutdown();   // before the fix: a second future, and the first never completed
+            assertTrue(first == second, "one shutdown, one future");
+            held.get().completeFromAnyThread(Response.text(200, "released"));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(all.startsWith("HTTP/1.1 200 OK") && all.endsWith("released"), all);
+            socket.shutdownOutput();
+            first.get(10, TimeUnit.SECONDS);
+            assertTrue(second.isDone());
+        }
+    }
+
+    @Test
     void http10KeepsTheConnectionOnlyWhenAsked() throws Exception {
         start();
         try (Socket socket = Sockets.open(server.port())) {
