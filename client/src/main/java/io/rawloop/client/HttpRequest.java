@@ -192,7 +192,7 @@ public final class HttpRequest {
             if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("host")) {
                 throw new IllegalArgumentException(name + " is set by the client from the URL and the body");
             }
-            Headers.of(name, value);   // checks the name is a token and the value has no CR, LF or NUL
+            Headers.checkField(name, value);
             fields.add(name);
             fields.add(value);
             return this;

@@ -95,7 +95,8 @@ final class Ascii {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c > 0x7F || !isTokenChar((byte) c)) {
-                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what);
+                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what
+                        + " '" + s + "'");
             }
         }
     }

@@ -53,9 +53,16 @@ public final class Headers {
         return new Headers(text.toString().getBytes(StandardCharsets.ISO_8859_1), bounds, n);
     }
 
-    private static void checkField(String name, String value) {
+    /**
+     * Refuses a field that could not be sent as it is: a name that is not a token
+     * (RFC 9110 §5.1), or a value holding CR, LF, NUL or another control character (§5.5), which
+     * could split the message in two.
+     *
+     * @throws IllegalArgumentException naming the field and the character
+     */
+    public static void checkField(String name, String value) {
         Ascii.checkToken(name, "header name");
-        Ascii.checkFieldValue(value, "value of " + name);
+        Ascii.checkFieldValue(value, "the value of " + name);
     }
 
     /** How many fields. */

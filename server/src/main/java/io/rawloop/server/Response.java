@@ -1,39 +1,41 @@
 package io.rawloop.server;
 
+import io.rawloop.http.Headers;
 import io.rawloop.loop.Promise;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * What a handler answers: a status, header fields, and a body that is either whole (sent with
- * Content-Length) or streamed (sent chunked, piece by piece, with backpressure).
- * The server adds Date, Server, Content-Length or Transfer-Encoding, and Connection.
+ * What a handler answers: a status, header fields, and a body that is whole (sent with
+ * Content-Length), a file (sent zero-copy) or streamed (sent chunked, piece by piece, with
+ * backpressure). The server adds Date, Server, the framing (Content-Length or
+ * Transfer-Encoding, or neither where the status or a HEAD request allows no body) and
+ * Connection.
  */
 public final class Response {
 
+    private static final ResponseBody.Bytes EMPTY = new ResponseBody.Bytes(new byte[0]);
+
     private final int status;
     private final List<String> fields = new ArrayList<>(4);
-    private final byte[] body;
-    private final Consumer<ResponseStream> stream;
-    private FileChannel file;
-    private long fileLength;
+    private final ResponseBody body;
 
-    private Response(int status, byte[] body, Consumer<ResponseStream> stream) {
+    private Response(int status, ResponseBody body) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status must be 100-599, not " + status);
         }
         this.status = status;
         this.body = body;
-        this.stream = stream;
     }
 
     /** A response with no body. */
     public static Response of(int status) {
-        return new Response(status, new byte[0], null);
+        return new Response(status, EMPTY);
     }
 
     /** A text/plain UTF-8 body. */
@@ -53,7 +55,7 @@ public final class Response {
 
     /** A body of any type; the array now belongs to the response. */
     public static Response bytes(int status, String contentType, byte[] body) {
-        return new Response(status, body, null).header("Content-Type", contentType);
+        return new Response(status, new ResponseBody.Bytes(body)).header("Content-Type", contentType);
     }
 
     /**
@@ -61,7 +63,7 @@ public final class Response {
      * pieces to the stream (each sent as a chunk), then ends it.
      */
     public static Response stream(int status, String contentType, Consumer<ResponseStream> producer) {
-        return new Response(status, null, producer).header("Content-Type", contentType);
+        return new Response(status, new ResponseBody.Stream(producer)).header("Content-Type", contentType);
     }
 
     /**
@@ -70,14 +72,28 @@ public final class Response {
      * the loop ({@code loop.offload}): opening a file may block.
      */
     public static Response file(int status, String contentType, FileChannel file, long length) {
-        Response response = new Response(status, null, null).header("Content-Type", contentType);
-        response.file = file;
-        response.fileLength = length;
-        return response;
+        if (length < 0) {
+            throw new IllegalArgumentException("negative file length " + length);
+        }
+        return new Response(status, new ResponseBody.FileRegion(file, length)).header("Content-Type", contentType);
     }
 
-    /** Adds a header field; returns this response. */
+    /**
+     * Adds a header field; returns this response. The name must be a token and the value may not
+     * hold CR, LF, NUL or other control characters (a value that could split the response is
+     * refused here, where the handler can see which one it was, not later on the wire). The
+     * framing fields are the server's own.
+     *
+     * @throws IllegalArgumentException naming the field and the character, or the framing field
+     */
     public Response header(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value of " + name);
+        if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new IllegalArgumentException(name + " is set by the server from the body (and left out where"
+                    + " the status or a HEAD request allows no body)");
+        }
+        Headers.checkField(name, value);
         fields.add(name);
         fields.add(value);
         return this;
@@ -88,30 +104,21 @@ public final class Response {
         return status;
     }
 
-    /** The file body, or null. */
-    FileChannel file() {
-        return file;
-    }
-
-    long fileLength() {
-        return fileLength;
+    /** What follows the head. */
+    ResponseBody content() {
+        return body;
     }
 
     /** Closes a file body that will not be sent. */
     void release() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (java.io.IOException ignored) {
-                // only read from
-            }
-            file = null;
+        if (body instanceof ResponseBody.FileRegion file) {
+            file.release();
         }
     }
 
     /** The whole body, or null for a streamed or file response. */
     public byte[] body() {
-        return body;
+        return body instanceof ResponseBody.Bytes bytes ? bytes.content() : null;
     }
 
     /** The value of the first field named {@code name} (ignoring case), or null. */
@@ -128,10 +135,6 @@ public final class Response {
         return fields;
     }
 
-    Consumer<ResponseStream> streamProducer() {
-        return stream;
-    }
-
     /** Where a streamed response's producer writes. Loop thread only. */
     public interface ResponseStream {
         /** Sends {@code data} as one chunk; the promise completes once it is handed to the kernel. */
@@ -146,7 +149,10 @@ public final class Response {
 
     @Override
     public String toString() {
-        return "Response[" + status + (body != null ? ", " + body.length + " bytes" : file != null ? ", a file" : ", streamed")
-                + "]";
+        return "Response[" + status + switch (body) {
+            case ResponseBody.Bytes bytes -> ", " + bytes.content().length + " bytes";
+            case ResponseBody.FileRegion file -> ", a file of " + file.length() + " bytes";
+            case ResponseBody.Stream stream -> ", streamed";
+        } + "]";
     }
 }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param writeStallTimeout a connection whose pending response makes no progress is closed after this
  * @param responseTimeout   a handler that has not answered by then gets a 503 for it
  * @param maxConnections    above this, the listener stops accepting until connections close
- * @param maxPipelined      requests read ahead of their responses; reading pauses beyond it
+ * @param maxPipelined      requests in flight at once on one connection (handed to the handler, not yet
+ *                          answered); the rest waits unparsed, and reading pauses
  * @param shutdownDeadline  graceful shutdown gives in-flight requests this long
  */
 public record ServerConfig(HttpLimits limits, Duration headerTimeout, Duration bodyGapTimeout, Duration idleTimeout,

@@ -15,7 +15,6 @@ import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -94,6 +93,9 @@ final class ServerConnection implements ConnectionHandler {
     private boolean continueOwed;
     private boolean noMoreRequests;
     private boolean streaming;
+    /** The unparsed rest of a read, kept while {@code maxPipelined} requests are in flight. */
+    private ByteBuffer held;
+    private boolean heldQueued;
     private Timer readTimer;
     private Timer idleTimer;
     private long lastActivity;
@@ -123,6 +125,10 @@ final class ServerConnection implements ConnectionHandler {
         lastActivity = loop.nanoTime();
         try {
             while (!noMoreRequests) {
+                if (exchanges.size() >= config.maxPipelined() && parser.atMessageBoundary() && data.hasRemaining()) {
+                    hold(data);   // a hard bound on requests in flight: the rest waits, unparsed
+                    return;
+                }
                 switch (parser.parse(data)) {
                     case NEED_MORE -> {
                         // Most heads arrive whole in one read; only one left incomplete needs the
@@ -142,6 +148,29 @@ final class ServerConnection implements ConnectionHandler {
         }
     }
     // endregion onData
+
+    /**
+     * Keeps the unparsed rest of a read (the loop's buffer is reused after this callback) until
+     * a response goes out; reading pauses meanwhile, so the client waits in its own socket.
+     */
+    private void hold(ByteBuffer data) {
+        held = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        connection.pauseReading();
+    }
+
+    /** Parses what {@link #hold} kept, as if it had just arrived; then reads on if nothing is held again. */
+    private void readHeld() {
+        heldQueued = false;
+        if (held == null || state == State.CLOSING || !connection.isOpen()) {
+            return;
+        }
+        ByteBuffer rest = held;
+        held = null;
+        onData(connection, rest);
+        if (held == null && state != State.CLOSING && exchanges.size() < config.maxPipelined()) {
+            connection.resumeReading();
+        }
+    }
 
     private void onHead() {
         head = parser.head();
@@ -197,7 +226,9 @@ final class ServerConnection implements ConnectionHandler {
             state = moreBytes ? State.READING_HEAD : State.IDLE;
             cancelReadTimer();   // a partial next head arms the header timer; idleness is watched apart
             if (exchanges.size() >= config.maxPipelined()) {
-                connection.pauseReading();   // bounded read-ahead: the client waits in its socket
+                // At most maxPipelined requests in flight: read no more (and onData holds what is
+                // left of this read) until a response goes out.
+                connection.pauseReading();
             }
         }
         dispatch(exchange);
@@ -266,70 +297,94 @@ final class ServerConnection implements ConnectionHandler {
     }
     // endregion writeReady
 
+    // region writeResponse
     /** True if the response is fully queued; false if it is streaming. */
     private boolean writeResponse(Exchange exchange) {
         Response response = exchange.response;
-        Request request = exchange.request;
-        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown();
-        // A rejection has no request: it is answered as HTTP/1.1, with its body.
-        boolean bodiless = request != null && request.method().equals("HEAD")
-                || response.status() == 204 || response.status() == 304;
-        boolean http10 = request != null && request.version() == HttpVersion.HTTP_1_0;
-        writer.reset();   // shared: whatever a failed write left in it (a bad header value) must not leak
-        writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
-        for (int i = 0; i < response.fields().size(); i += 2) {
-            writer.field(response.fields().get(i), response.fields().get(i + 1));
+        ResponseBody body = response.content();
+        ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
+        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose();
+        if (!writeHead(exchange.request, response, framing, keepAlive)) {
+            // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
+            response.release();
+            exchange.response = errorResponse(500, "the response could not be sent; the server log has the details");
+            return writeResponse(exchange);
         }
-        byte[] content = response.body();
-        FileChannel file = response.file();
-        boolean stream = content == null && file == null;
-        if (stream && http10) {
-            keepAlive = false;   // no chunked for HTTP/1.0: the body ends when the connection does
+        if (!keepAlive) {
+            noMoreRequests = true;
         }
-        if (!stream && response.status() != 204 && response.status() != 304) {
-            writer.contentLength(file != null ? response.fileLength() : content.length);
-        } else if (stream && !http10) {
+        if (!framing.sendsBody()) {
+            response.release();   // a file that HEAD, 204 or 304 does not send; a stream is never started
+            connection.write(writer.take());
+        } else {
+            switch (body) {
+                case ResponseBody.Bytes bytes -> {
+                    byte[] content = bytes.content();
+                    if (content.length <= SMALL_BODY) {
+                        connection.write(writer.body(content).take());   // one copy, one buffer, one write
+                    } else {
+                        connection.write(writer.take());
+                        connection.write(ByteBuffer.wrap(content));
+                    }
+                }
+                case ResponseBody.FileRegion file -> {
+                    connection.write(writer.take());
+                    connection.writeFile(file.file(), 0, file.length());   // zero-copy; the connection closes it
+                }
+                case ResponseBody.Stream stream -> {
+                    connection.write(writer.take());
+                    startStream(exchange, stream, framing);
+                    return false;
+                }
+            }
+        }
+        watchForStall();
+        return true;
+    }
+    // endregion writeResponse
+
+    /** Writes the head into the writer as the framing says; false if the writer refused a field (logged). */
+    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive) {
+        writer.reset();   // shared by the loop's connections: start clean
+        try {
+            writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
+            for (int i = 0; i < response.fields().size(); i += 2) {
+                writer.field(response.fields().get(i), response.fields().get(i + 1));
+            }
+        } catch (RuntimeException e) {
+            writer.reset();
+            Log.log(LOG, System.Logger.Level.ERROR, "the response to " + request + " has a field that cannot be sent", e);
+            return false;
+        }
+        if (framing.lengthField()) {
+            writer.contentLength(switch (response.content()) {
+                case ResponseBody.Bytes bytes -> bytes.content().length;
+                case ResponseBody.FileRegion file -> file.length();
+                case ResponseBody.Stream stream -> throw new AssertionError("a stream has no length to declare");
+            });
+        } else if (framing.chunkedField()) {
             writer.chunked();
         }
         if (!keepAlive) {
             writer.field("Connection", "close");
-            noMoreRequests = true;
-        } else if (http10) {
-            writer.field("Connection", "keep-alive");
+        } else if (request != null && request.version() == HttpVersion.HTTP_1_0) {
+            writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
         }
         writer.endHead();
-        if (content != null && !bodiless && content.length <= SMALL_BODY) {
-            // A small body travels in the same buffer as its head: one copy, one write.
-            connection.write(writer.body(content).take());
-            watchForStall();
-            return true;
-        }
-        connection.write(writer.take());
-        if (file != null) {
-            if (bodiless) {
-                response.release();
-            } else {
-                connection.writeFile(file, 0, response.fileLength());   // zero-copy; the connection closes it
-            }
-            watchForStall();
-            return true;
-        }
-        if (!stream) {
-            if (!bodiless && content.length > 0) {
-                connection.write(ByteBuffer.wrap(content));
-            }
-            watchForStall();
-            return true;
-        }
-        if (bodiless) {
-            if (!http10) {
-                connection.write(ByteBuffer.wrap(new byte[] {'0', '\r', '\n', '\r', '\n'}));
-            }
-            return true;
-        }
+        return true;
+    }
+
+    /** Hands the stream to its producer; the exchange ends when the producer ends the stream. */
+    private void startStream(Exchange exchange, ResponseBody.Stream stream, ResponseFraming framing) {
         streaming = true;
-        response.streamProducer().accept(new Stream(exchange, http10));
-        return false;
+        Stream out = new Stream(exchange, framing.endsWithClose());
+        try {
+            stream.producer().accept(out);
+        } catch (RuntimeException e) {
+            // The head is out, so no 500 can follow: the body is cut short, which the client can tell.
+            Log.log(LOG, System.Logger.Level.ERROR, "the body stream of " + exchange.request + " failed", e);
+            out.fail();
+        }
     }
 
     /** The streamed body of the exchange at the front of the queue. */
@@ -372,6 +427,20 @@ final class ServerConnection implements ConnectionHandler {
         public boolean isOpen() {
             return !ended && connection.isOpen();
         }
+
+        /**
+         * The producer failed after the head went out: close without the end of the body. Chunked,
+         * the missing last chunk tells the client; close-delimited, a clean close would look like
+         * the whole body, so it is a reset.
+         */
+        void fail() {
+            ended = true;
+            if (raw) {
+                connection.abort();
+            } else {
+                connection.close();
+            }
+        }
     }
 
     /** After a response is fully queued: read on, go idle, or close. */
@@ -386,7 +455,12 @@ final class ServerConnection implements ConnectionHandler {
             return;
         }
         if (exchanges.size() < config.maxPipelined() && state != State.CLOSING) {
-            connection.resumeReading();
+            if (held == null) {
+                connection.resumeReading();
+            } else if (!heldQueued) {
+                heldQueued = true;
+                loop.callSoon(this::readHeld);   // not from here: we may be inside onData's parsing
+            }
         }
         if (state == State.IDLE && exchanges.isEmpty()) {
             lastActivity = loop.nanoTime();

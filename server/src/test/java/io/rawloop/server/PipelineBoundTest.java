@@ -1,0 +1,77 @@
+package io.rawloop.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rawloop.loop.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code maxPipelined} is a hard bound on requests in flight on one connection: the rest waits,
+ * unparsed, in the read buffer. Before the fix reading paused, but every request already read
+ * (about 2,400 minimal ones fit in 64 KiB) was dispatched at once.
+ */
+@Timeout(60)
+class PipelineBoundTest {
+
+    private static final int MAX_PIPELINED = 2;
+    private static final int SENT = 40;
+    private final ConcurrentLinkedQueue<Promise<Response>> waiting = new ConcurrentLinkedQueue<>();
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void atMostMaxPipelinedRequestsReachTheHandlerAndTheRestAreAnsweredInOrderLater() throws Exception {
+        ServerConfig config = new ServerConfig(ServerConfig.DEFAULT.limits(), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 10_000, MAX_PIPELINED,
+                Duration.ofSeconds(10));
+        // Each request is held until the test answers it, in the order the requests came.
+        Router routes = new Router().get("/held/{i}", (request, loop) -> {
+            Promise<Response> answer = loop.newPromise();
+            waiting.add(answer);
+            return answer;
+        });
+        server = HttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, config, routes);
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < SENT; i++) {
+            requests.append("GET /held/").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        try (Socket socket = Sockets.open(server.port())) {
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));   // about 1 KiB: one read
+            for (int answered = 0; answered < SENT; answered++) {
+                awaitInFlight(Math.min(MAX_PIPELINED, SENT - answered));
+                // The loop has finished every callback that was running when the handler was
+                // called: whatever those read and parsed has been dispatched by now.
+                int inFlight = server.loops().get(0).submit(waiting::size).join();
+                assertEquals(Math.min(MAX_PIPELINED, SENT - answered), inFlight, "requests in flight after " + answered
+                        + " answers");
+                Promise<Response> first = waiting.poll();
+                int n = answered;
+                server.loops().get(0).submit(() -> first.complete(Response.text(200, "answer " + n))).join();
+                List<String> response = ServerTest.readResponses(socket.getInputStream(), 1);
+                assertEquals(List.of("200 answer " + n), response);
+            }
+        }
+        assertEquals(SENT, server.stats().requests());
+    }
+
+    private void awaitInFlight(int n) {
+        for (int i = 0; i < 10_000 && waiting.size() < n; i++) {
+            server.loops().get(0).submit(() -> null).join();   // a turn of the loop
+        }
+        assertTrue(waiting.size() >= n, "the handler has " + waiting.size() + " requests, expected " + n);
+    }
+}
