@@ -24,17 +24,27 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
         if (headers.hasToken("Connection", "close")) {
             return false;
         }
+        if (version == HttpVersion.HTTP_1_0 && headers.contains("Transfer-Encoding")) {
+            // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing: the
+            // connection closes after it, whatever it asks for.
+            return false;
+        }
         return version == HttpVersion.HTTP_1_1 || headers.hasToken("Connection", "keep-alive");
     }
 
-    /** True for {@code Expect: 100-continue} (RFC 9110 §10.1.1). */
+    /**
+     * True for {@code Expect: 100-continue} (RFC 9110 §10.1.1) on an HTTP/1.1 request. An
+     * HTTP/1.0 request's expectation is ignored: no 1xx may be sent to an HTTP/1.0 client (RFC
+     * 9110 §15.2).
+     */
     public boolean expectsContinue() {
-        return headers.hasToken("Expect", "100-continue");
+        return version == HttpVersion.HTTP_1_1 && headers.hasToken("Expect", "100-continue");
     }
 
     /**
      * The Host rules of RFC 9112 §3.2, which a server applies with a 400: null if they hold, else
-     * what is wrong (an HTTP/1.1 request without Host, or any request with more than one).
+     * what is wrong (an HTTP/1.1 request without Host, any request with more than one, or a Host
+     * value that is not {@code uri-host [ ":" port ]}).
      */
     public String hostProblem() {
         int hosts = headers.count("Host");
@@ -44,6 +54,66 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
         if (hosts == 0 && version == HttpVersion.HTTP_1_1) {
             return "HTTP/1.1 request without a Host header";
         }
+        if (hosts == 1 && !validHost(headers.get("Host"))) {
+            return "invalid Host header value (expected host[:port])";
+        }
         return null;
+    }
+
+    /**
+     * RFC 9110 §7.2 with RFC 3986 §3.2.2: {@code uri-host [ ":" port ]}, where uri-host is an
+     * IP-literal in brackets or a reg-name (IPv4 addresses are reg-names by their characters);
+     * empty is allowed.
+     */
+    static boolean validHost(String host) {
+        int i = 0;
+        int n = host.length();
+        if (n > 0 && host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                char c = host.charAt(i);
+                if (!unreserved(c) && !subDelim(c) && c != ':') {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            for (; i < n && host.charAt(i) != ':'; i++) {
+                char c = host.charAt(i);
+                if (c == '%') {
+                    if (i + 2 >= n || Character.digit(host.charAt(i + 1), 16) < 0
+                            || Character.digit(host.charAt(i + 2), 16) < 0) {
+                        return false;
+                    }
+                    i += 2;
+                } else if (!unreserved(c) && !subDelim(c)) {
+                    return false;
+                }
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        if (host.charAt(i) != ':') {
+            return false;
+        }
+        for (i++; i < n; i++) {
+            if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean unreserved(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+                || c == '~';
+    }
+
+    private static boolean subDelim(char c) {
+        return "!$&'()*+,;=".indexOf(c) >= 0;
     }
 }

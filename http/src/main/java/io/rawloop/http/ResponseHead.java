@@ -18,6 +18,9 @@ public record ResponseHead(HttpVersion version, int status, String reason, Heade
         if (framing == BodyFraming.CLOSE || headers.hasToken("Connection", "close")) {
             return false;
         }
+        if (version == HttpVersion.HTTP_1_0 && headers.contains("Transfer-Encoding")) {
+            return false;   // RFC 9112 §6.1: faulty framing; close after it
+        }
         return version == HttpVersion.HTTP_1_1 || headers.hasToken("Connection", "keep-alive");
     }
 }

@@ -15,6 +15,9 @@ public final class ResponseParser {
 
     private final MessageReader<ResponseHead> reader;
     private boolean toHead;
+    private boolean toConnect;
+    /** Whether the last decoded head ends HTTP on the connection: a 101, or a 2xx to CONNECT. */
+    private boolean switches;
 
     /** A parser with {@link HttpLimits#DEFAULT}. */
     public ResponseParser() {
@@ -27,7 +30,11 @@ public final class ResponseParser {
         this.reader = new MessageReader<>(limits, false, new MessageReader.Decoder<>() {
             @Override
             public ResponseHead decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException {
-                return decodeResponse(head, lineEnds, lines, base, maxCount, toHead);
+                ResponseHead decoded = decodeResponse(head, lineEnds, lines, base, maxCount, toHead, toConnect);
+                if (decoded != null) {
+                    switches = decoded.status() == 101 || toConnect && decoded.status() / 100 == 2;
+                }
+                return decoded;
             }
 
             @Override
@@ -37,14 +44,19 @@ public final class ResponseParser {
 
             @Override
             public boolean switchesProtocol(ResponseHead head) {
-                return head.status() == 101;
+                return switches;
             }
         });
     }
 
-    /** Says which request the next response answers; HEAD means it has no body. */
+    /**
+     * Says which request the next response answers: a response to HEAD has no body, and a 2xx to
+     * CONNECT has none either, its Content-Length and Transfer-Encoding ignored, as the connection
+     * becomes a tunnel after its head (RFC 9112 §6.3 rule 2).
+     */
     public void expectResponseTo(String method) {
         this.toHead = "HEAD".equals(method);
+        this.toConnect = "CONNECT".equals(method);
     }
 
     /** Consumes bytes from {@code in} (advancing its position) and says what they completed. */
@@ -57,7 +69,10 @@ public final class ResponseParser {
         return reader.finish();
     }
 
-    /** True after a 101 (Switching Protocols) response: what follows is not HTTP and stays in the buffer. */
+    /**
+     * True after a 101 (Switching Protocols) response, or a 2xx to CONNECT: what follows is not
+     * HTTP and stays in the buffer.
+     */
     public boolean switchedProtocol() {
         return reader.switched();
     }
@@ -87,8 +102,8 @@ public final class ResponseParser {
         return reader.trailers();
     }
 
-    static ResponseHead decodeResponse(byte[] head, int[] lineEnds, int lines, long base, int maxCount, boolean toHead)
-            throws HttpException {
+    static ResponseHead decodeResponse(byte[] head, int[] lineEnds, int lines, long base, int maxCount, boolean toHead,
+                                       boolean toConnect) throws HttpException {
         int lineEnd = lineEnds[0];
         if (lineEnd < 12 || head[8] != Ascii.SP) {
             throw new HttpException(400, "malformed status line (expected HTTP/1.1 200 OK)", base);
@@ -115,7 +130,8 @@ public final class ResponseParser {
         if (status >= 100 && status < 200 && status != 101) {
             return null;   // interim response: skipped (RFC 9110 §15.2)
         }
-        Framing framing = Framing.ofResponse(status, toHead, headers, base);
+        Framing framing = toConnect && status / 100 == 2 ? Framing.NONE
+                : Framing.ofResponse(status, toHead, headers, base);
         return new ResponseHead(version, status, reason, headers, framing.framing(), framing.contentLength());
     }
 }

@@ -46,20 +46,22 @@ final class StartLine {
         return new String(head, start, end - start, StandardCharsets.US_ASCII);
     }
 
-    /** "HTTP/1.0" or "HTTP/1.1"; another well-formed version is 505, anything else 400. */
+    /**
+     * "HTTP/1.0", or "HTTP/1.1" for any higher minor version (RFC 9110 §2.5: a message of a higher
+     * minor version is processed as the highest one we implement); another major version is 505,
+     * anything else 400.
+     */
     static HttpVersion version(byte[] head, int start, int end, long base) throws HttpException {
         if (end - start != 8 || !equals(head, start, "HTTP/") || head[start + 6] != '.'
                 || !isDigit(head[start + 5]) || !isDigit(head[start + 7])) {
             throw new HttpException(400, "malformed HTTP version (expected HTTP/1.1 or HTTP/1.0)", base + start);
         }
-        if (head[start + 5] == '1' && head[start + 7] == '1') {
-            return HttpVersion.HTTP_1_1;
+        if (head[start + 5] == '1') {
+            return head[start + 7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
         }
-        if (head[start + 5] == '1' && head[start + 7] == '0') {
-            return HttpVersion.HTTP_1_0;
-        }
+        // RFC 9110 §15.6.6: the 505 says why, and which versions are supported.
         throw new HttpException(505, "HTTP version " + (char) head[start + 5] + "." + (char) head[start + 7]
-                + " is not supported", base + start);
+                + " is not supported: only HTTP/1.1 and HTTP/1.0 are", base + start);
     }
 
     static boolean isDigit(byte b) {

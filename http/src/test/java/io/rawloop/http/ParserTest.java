@@ -152,4 +152,122 @@ class ParserTest {
         assertTrue(h.nameIs(3, "x-EMPTY"));
         assertEquals(Headers.of("host", "x", "accept", "a", "accept", "b", "x-empty", ""), h);
     }
+
+    @Test
+    void aMessageIsParsedAsOctetsNotCharacters() throws HttpException {
+        // U+010A in UTF-8 is C4 8A; read as characters in UTF-16 it would hold 0x0A, a LF.
+        Headers h = head("GET / HTTP/1.1\r\nHost: x\r\nX: \u00c4\u008a\u00ff\r\n\r\n").headers();
+        assertEquals(2, h.size());
+        assertEquals("\u00c4\u008a\u00ff", h.get("x"), "obs-text is kept octet by octet");
+    }
+
+    @Test
+    void requestFramingIsIndependentOfTheMethod() throws HttpException {
+        RequestParser parser = new RequestParser();
+        ByteBuffer in = bytes("GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                + "BREW /pot HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok"
+                + "DELETE /b HTTP/1.1\r\nHost: x\r\n\r\n");
+        for (String[] expected : new String[][] {{"GET", "abc"}, {"BREW", "ok"}, {"DELETE", ""}}) {
+            assertEquals(HttpEvent.HEAD, parser.parse(in));
+            assertEquals(expected[0], parser.head().method());
+            StringBuilder body = new StringBuilder();
+            HttpEvent e;
+            while ((e = parser.parse(in)) == HttpEvent.BODY) {
+                body.append(StandardCharsets.US_ASCII.decode(parser.body()));
+            }
+            assertEquals(HttpEvent.COMPLETE, e);
+            assertEquals(expected[1], body.toString(), "a body is there when Content-Length says so, whatever the method");
+        }
+        assertFalse(in.hasRemaining());
+    }
+
+    @Test
+    void aResponseWhoseCodingsDoNotEndInChunkedIsReadUntilTheClose() throws HttpException {
+        for (String codings : List.of("gzip", "chunked, gzip")) {
+            ResponseParser parser = new ResponseParser();
+            ByteBuffer in = bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: " + codings + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            assertEquals(HttpEvent.HEAD, parser.parse(in));
+            assertEquals(BodyFraming.CLOSE, parser.head().framing(), codings);
+            assertFalse(parser.head().keepAlive());
+            assertEquals(HttpEvent.BODY, parser.parse(in));
+            assertEquals("5\r\nhello\r\n0\r\n\r\n", StandardCharsets.US_ASCII.decode(parser.body()).toString());
+            assertEquals(HttpEvent.COMPLETE, parser.finish());
+        }
+    }
+
+    @Test
+    void aHigherMinorVersionIsReadAsHttp11AndAnotherMajorIs505() throws HttpException {
+        assertEquals(HttpVersion.HTTP_1_1, head("GET / HTTP/1.2\r\nHost: x\r\n\r\n").version());
+        assertEquals(HttpVersion.HTTP_1_1, head("GET / HTTP/1.9\r\nHost: x\r\n\r\n").version());
+        ResponseParser responses = new ResponseParser();
+        assertEquals(HttpEvent.HEAD, responses.parse(bytes("HTTP/1.5 200 OK\r\nContent-Length: 0\r\n\r\n")));
+        assertEquals(HttpVersion.HTTP_1_1, responses.head().version());
+        HttpException e = assertThrows(HttpException.class,
+                () -> new RequestParser().parse(bytes("GET / HTTP/3.0\r\nHost: x\r\n\r\n")));
+        assertEquals(505, e.status());
+        assertEquals("HTTP version 3.0 is not supported: only HTTP/1.1 and HTTP/1.0 are", e.reason(),
+                "the 505 says why and what is supported (RFC 9110 §15.6.6)");
+    }
+
+    @Test
+    void anHttp10MessageWithTransferEncodingIsNeverKeptAlive() throws HttpException {
+        assertFalse(head("POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                .keepAlive());
+        assertTrue(head("POST / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n").keepAlive());
+        ResponseParser parser = new ResponseParser();
+        assertEquals(HttpEvent.HEAD, parser.parse(bytes(
+                "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")));
+        assertEquals(BodyFraming.CHUNKED, parser.head().framing(), "the message is still read");
+        assertFalse(parser.head().keepAlive(), "but the connection is not reused (RFC 9112 §6.1)");
+    }
+
+    @Test
+    void anHttp10ExpectationOf100ContinueIsIgnored() throws HttpException {
+        assertFalse(head("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").expectsContinue());
+        assertTrue(head("PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")
+                .expectsContinue());
+    }
+
+    @Test
+    void a2xxToConnectIsATunnelWhateverItsFramingFieldsSay() throws HttpException {
+        ResponseParser parser = new ResponseParser();
+        parser.expectResponseTo("CONNECT");
+        ByteBuffer in = bytes("HTTP/1.1 200 Connection Established\r\nContent-Length: 10\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\ntunnel");
+        assertEquals(HttpEvent.HEAD, parser.parse(in));
+        assertEquals(BodyFraming.NONE, parser.head().framing());
+        assertEquals(HttpEvent.COMPLETE, parser.parse(in));
+        assertEquals(HttpEvent.NEED_MORE, parser.parse(in));
+        assertTrue(parser.switchedProtocol());
+        assertEquals(6, in.remaining(), "the tunnel's bytes are left in the buffer");
+
+        ResponseParser refused = new ResponseParser();
+        refused.expectResponseTo("CONNECT");
+        ByteBuffer no = bytes("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 2\r\n\r\nno");
+        assertEquals(HttpEvent.HEAD, refused.parse(no));
+        assertEquals(BodyFraming.LENGTH, refused.head().framing(), "a refusal is an ordinary response");
+        assertEquals(HttpEvent.BODY, refused.parse(no));
+        assertEquals(HttpEvent.COMPLETE, refused.parse(no));
+        assertFalse(refused.switchedProtocol());
+    }
+
+    @Test
+    void unknownStatusCodesAreReadByTheirClass() throws HttpException {
+        ResponseParser parser = new ResponseParser();
+        ByteBuffer in = bytes("HTTP/1.1 199 Unknown Interim\r\n\r\n"
+                + "HTTP/1.1 299 Unknown Success\r\nContent-Length: 2\r\n\r\nok"
+                + "HTTP/1.1 600 Invalid\r\nContent-Length: 3\r\n\r\nbad");
+        List<String> seen = new java.util.ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        for (HttpEvent e; (e = parser.parse(in)) != HttpEvent.NEED_MORE; ) {
+            switch (e) {
+                case HEAD -> body.setLength(0);
+                case BODY -> body.append(StandardCharsets.US_ASCII.decode(parser.body()));
+                case COMPLETE -> seen.add(parser.head().status() + " " + body);
+                default -> { }
+            }
+        }
+        assertEquals(List.of("299 ok", "600 bad"), seen,
+                "an unknown 1xx is skipped like a 100, an unknown 2xx read like a 200, 600 like a 5xx");
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -79,6 +80,14 @@ public class SmugglingVectorsTest {
                 v("a lower-case version", 400, "GET / http/1.1\r\nHost: a\r\n\r\n"),
                 v("an unknown method is a token: accepted (the server answers 501)", 0, "BREW /pot HTTP/1.1\r\nHost: a\r\n\r\n"),
                 v("empty lines before the request line are ignored (RFC 9112 §2.2)", 0, "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+                v("whitespace before the request line", 400, " GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+                v("a bare LF before the request line", 400, "\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+                v("whitespace between the start line and the first field (RFC 9112 §2.2)", 400,
+                        "GET / HTTP/1.1\r\n Host: a\r\n\r\n"),
+                v("the HTTP/2 connection preface", 505, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+                v("HTTP/1.2 is read as HTTP/1.1 (RFC 9110 §2.5)", 0, "GET / HTTP/1.2\r\nHost: a\r\n\r\n"),
+                v("a coding we do not decode, alone: the length is unknown", 400,
+                        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nxyz"),
                 v("absolute-form target", 0, "GET http://a.example/x?y HTTP/1.1\r\nHost: a.example\r\n\r\n"),
                 v("asterisk-form target", 0, "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"));
     }
@@ -122,6 +131,18 @@ public class SmugglingVectorsTest {
         assertEquals("HTTP/1.1 request without a Host header", head("GET / HTTP/1.1\r\n\r\n").hostProblem());
         assertEquals(null, head("GET / HTTP/1.0\r\n\r\n").hostProblem(), "HTTP/1.0 may omit Host");
         assertEquals(null, head("GET / HTTP/1.1\r\nHost: a\r\n\r\n").hostProblem());
+    }
+
+    @Test
+    void aHostValueThatIsNotHostAndPortIsAProblem() throws HttpException {
+        for (String bad : List.of("a b", "a/b", "user@a", "a:8o", "a:80:81", "[::1", "[]", "a%2", "a%zz")) {
+            assertEquals("invalid Host header value (expected host[:port])",
+                    head("GET / HTTP/1.1\r\nHost: " + bad + "\r\n\r\n").hostProblem(), bad);
+        }
+        for (String good : List.of("", "a.example", "a.example:8080", "127.0.0.1:80", "[::1]:8080", "[v1.x]", "a%2Db",
+                "xn--bcher-kva.example", "a:")) {
+            assertEquals(null, head("GET / HTTP/1.1\r\nHost: " + good + "\r\n\r\n").hostProblem(), good);
+        }
     }
 
     private static RequestHead head(String request) throws HttpException {
