@@ -178,7 +178,8 @@ final class ClientConnection implements ConnectionHandler {
     private void completed(Exchange e) {
         inFlight.poll();
         served++;
-        if (!parser.head().keepAlive() || !e.requestSent || parser.switchedProtocol()) {
+        if (!parser.head().keepAlive() || !e.requestSent || parser.switchedProtocol()
+                || e.request.headers().hasToken("Connection", "close")) {   // RFC 9112 §9.6: our last request
             reusable = false;
         }
         e.onComplete(parser.trailers());

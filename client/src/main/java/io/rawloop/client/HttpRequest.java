@@ -226,6 +226,9 @@ public final class HttpRequest {
             if (uri == null) {
                 throw new IllegalStateException("no URL");
             }
+            if (method.equals("TRACE") && (body != null && body.length > 0 || source != null)) {
+                throw new IllegalArgumentException("a TRACE request cannot carry content (RFC 9110 §9.3.8)");
+            }
             return new HttpRequest(this);
         }
     }

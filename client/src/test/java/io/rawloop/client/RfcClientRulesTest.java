@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -237,7 +236,6 @@ class RfcClientRulesTest {
     }
 
     @Test
-    @Disabled("bug: a request the caller marks Connection: close leaves its connection in the pool for the next request (RFC 9112 §9.6)")
     void aRequestSayingCloseIsTheLastOnItsConnection() throws Throwable {
         BlockingQueue<String> heads = new LinkedBlockingQueue<>();
         try (ScriptedServer server = answering(heads)) {
@@ -253,7 +251,6 @@ class RfcClientRulesTest {
     // region 9110 §9: methods
 
     @Test
-    @Disabled("bug: HttpRequest.Builder lets a TRACE request carry content (RFC 9110 §9.3.8)")
     void aTraceRequestCannotCarryContent() {
         assertThrows(IllegalArgumentException.class,
                 () -> HttpRequest.newBuilder("http://127.0.0.1/").method("TRACE").body("x").build());

@@ -28,10 +28,32 @@ public final class Request {
         this.body = body;
         this.remote = remote;
         this.loop = loop;
-        String target = head.target();
+        String target = originForm(head.target());
         int q = target.indexOf('?');
         this.path = q < 0 ? target : target.substring(0, q);
         this.query = q < 0 ? "" : target.substring(q + 1);
+    }
+
+    /**
+     * The path and query of an absolute-form target ({@code http://host/path?q}), which a server
+     * MUST accept (RFC 9112 §3.2.2) and routes as it would the origin form; other forms as sent.
+     */
+    static String originForm(String target) {
+        int scheme = target.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (scheme < 0) {
+            return target;
+        }
+        for (int i = scheme; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '/') {
+                return target.substring(i);
+            }
+            if (c == '?') {
+                return "/" + target.substring(i);   // an empty path is "/" (RFC 9112 §3.2.1)
+            }
+        }
+        return "/";
     }
 
     /** The method, as sent. */

@@ -135,6 +135,20 @@ public final class Response {
         return fields;
     }
 
+    /** True if the handler set {@code Connection: close}: this is the connection's last response (RFC 9112 §9.6). */
+    boolean saysClose() {
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase("Connection")) {
+                for (String option : fields.get(i + 1).split(",")) {
+                    if (option.strip().equalsIgnoreCase("close")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** Where a streamed response's producer writes. Loop thread only. */
     public interface ResponseStream {
         /** Sends {@code data} as one chunk; the promise completes once it is handed to the kernel. */

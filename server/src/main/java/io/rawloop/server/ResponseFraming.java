@@ -29,7 +29,8 @@ enum ResponseFraming {
     /**
      * Neither a framing field nor a body: 1xx and 204 may carry neither Content-Length nor
      * Transfer-Encoding (RFC 9110 §8.6, RFC 9112 §6.1) and end at their head (RFC 9110 §15.3.5);
-     * a 304 has no content (§15.4.5); and HEAD of a stream to an HTTP/1.0 client.
+     * a 304 has no content (§15.4.5); a 2xx to CONNECT (§9.3.6); and HEAD of a stream to an
+     * HTTP/1.0 client.
      */
     NONE(false, false, false);
 
@@ -51,6 +52,9 @@ enum ResponseFraming {
     static ResponseFraming of(Request request, int status, ResponseBody body) {
         if (status < 200 || status == 204 || status == 304) {
             return NONE;
+        }
+        if (request != null && request.method().equals("CONNECT") && status < 300) {
+            return NONE;   // a 2xx to CONNECT is a tunnel's start: no framing field (RFC 9110 §9.3.6)
         }
         boolean head = request != null && request.method().equals("HEAD");
         boolean http10 = request != null && request.version() == HttpVersion.HTTP_1_0;

@@ -4,6 +4,7 @@ import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Promise;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Set;
  * Routes on method and path: {@code /items/{id}} matches {@code /items/42} with {@code id=42}, and
  * a trailing {@code /*} matches any rest of the path. No route for the path: 404. A route for the
  * path but not the method: 405 with the Allow header listing the methods that would work
- * (RFC 9110 §15.5.6). HEAD is served by GET routes (the server drops the body).
+ * (RFC 9110 §15.5.6). A method that no route names at all: 501 (RFC 9110 §9.1). HEAD is served
+ * by GET routes (the server drops the body).
  */
 public final class Router implements Handler {
 
@@ -25,6 +27,8 @@ public final class Router implements Handler {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /** Every method some route names ("*" for any): the others are not implemented here. */
+    private final Set<String> methods = new HashSet<>();
 
     /** Adds a route; earlier routes win. */
     public Router route(String method, String pattern, Handler handler) {
@@ -32,6 +36,7 @@ public final class Router implements Handler {
             throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
         }
         routes.add(new Route(method, pattern.substring(1).split("/", -1), handler));
+        methods.add(method);
         return this;
     }
 
@@ -49,6 +54,12 @@ public final class Router implements Handler {
     public Promise<Response> handle(Request request, EventLoop loop) {
         String path = request.path();
         String method = request.method();
+        if (!implemented(method)) {
+            // RFC 9110 §9.1: a method the server does not recognise or implement SHOULD get 501,
+            // whatever the path (405 says the method exists, only not here).
+            return Promise.succeeded(loop, Response.text(501, "method " + method + " is not implemented by this"
+                    + " server\n"));
+        }
         Set<String> allowed = null;   // only a 405 needs it
         for (Route route : routes) {
             Map<String, String> parameters = match(route.segments, path);
@@ -74,6 +85,10 @@ public final class Router implements Handler {
         String allow = String.join(", ", allowed);
         return Promise.succeeded(loop, Response.text(405, "method " + method + " is not allowed here; use "
                 + allow + "\n").header("Allow", allow));
+    }
+
+    private boolean implemented(String method) {
+        return methods.contains("*") || methods.contains(method) || method.equals("HEAD") && methods.contains("GET");
     }
 
     /**

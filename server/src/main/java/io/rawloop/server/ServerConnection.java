@@ -303,7 +303,8 @@ final class ServerConnection implements ConnectionHandler {
         Response response = exchange.response;
         ResponseBody body = response.content();
         ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
-        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose();
+        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
+                && !response.saysClose();
         if (!writeHead(exchange.request, response, framing, keepAlive)) {
             // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
             response.release();
@@ -365,7 +366,7 @@ final class ServerConnection implements ConnectionHandler {
         } else if (framing.chunkedField()) {
             writer.chunked();
         }
-        if (!keepAlive) {
+        if (!keepAlive && !response.saysClose()) {
             writer.field("Connection", "close");
         } else if (request != null && request.version() == HttpVersion.HTTP_1_0) {
             writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
