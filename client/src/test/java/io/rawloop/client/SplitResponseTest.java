@@ -34,6 +34,9 @@ class SplitResponseTest {
                 byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
                 int[] split = new int[1];
                 try (ScriptedServer server = new ScriptedServer((s, index) -> {
+                    // Each piece goes out at once: without this, Nagle holds every small write
+                    // until the client's (delayed) ACK of the one before, 40 ms a piece.
+                    s.setTcpNoDelay(true);
                     InputStream in = s.getInputStream();
                     while (true) {
                         ScriptedServer.readHead(in);

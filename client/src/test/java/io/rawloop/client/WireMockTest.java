@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +13,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.rawloop.client.HttpClientException.Kind;
 import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,22 +115,43 @@ class WireMockTest {
 
     @Test
     void aDelayLongerThanTheHeaderTimeoutFailsWithThatTimeout() throws Exception {
-        wiremock.stubFor(get("/slow").willReturn(aResponse().withBody("late").withFixedDelay(1_000)));
-        HttpClient impatient = Loops.on(loop, () -> HttpClient.create(loop, ClientConfig.DEFAULT
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(20))));
-        HttpClientException e = assertThrows(HttpClientException.class,
-                () -> Loops.await(loop, () -> impatient.get(url("/slow"))));
-        assertEquals(Kind.HEADER_TIMEOUT, e.kind());
-        assertTrue(e.getMessage().contains("no response head within 200 ms"), e.getMessage());
-        assertNoLeftovers(impatient);
+        // The client's timer runs on a manual clock, moved by 200 ms once the request is out: the
+        // header timeout fires then, however late a busy machine would run a real 200 ms timer.
+        // WireMock's delay is real time; it only has to outlast those few steps of this thread.
+        wiremock.stubFor(get("/slow").willReturn(aResponse().withBody("late").withFixedDelay(5_000)));
+        ManualClock clock = new ManualClock();
+        try (EventLoop manual = EventLoop.builder().clock(clock).build()) {
+            manual.start();
+            HttpClient impatient = Loops.on(manual, () -> HttpClient.create(manual, ClientConfig.DEFAULT
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(20))));
+            var pending = Loops.on(manual, () -> impatient.get(url("/slow")).toCompletableFuture());
+            // Sent (the callback that counts the bytes also arms the header timer), then 200 ms later.
+            ServersTest.waitFor(() -> uncheckedOn(manual, () -> impatient.stats().bytesSent()) > 0);
+            clock.advance(Duration.ofMillis(200));
+            manual.execute(() -> { });   // wakes the loop, which finds the timer due
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> pending.get(30, TimeUnit.SECONDS));
+            HttpClientException e = assertInstanceOf(HttpClientException.class, failed.getCause());
+            assertEquals(Kind.HEADER_TIMEOUT, e.kind());
+            assertTrue(e.getMessage().contains("no response head within 200 ms"), e.getMessage());
+            assertNoLeftovers(manual, impatient);
+        }
+    }
+
+    private static <T> T uncheckedOn(EventLoop on, java.util.concurrent.Callable<T> action) {
+        try {
+            return Loops.on(on, action);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
     void delaysShorterThanTheTimeoutsOnlyDelay() throws Exception {
         wiremock.stubFor(get("/fixed").willReturn(aResponse().withBody("fixed").withFixedDelay(300)));
         wiremock.stubFor(get("/random").willReturn(aResponse().withBody("random").withUniformRandomDelay(50, 300)));
+        // Timeouts 100 times the delays: on a busy machine a response may take well over its delay.
         HttpClient patient = Loops.on(loop, () -> HttpClient.create(loop, ClientConfig.DEFAULT
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10))));
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(40))));
         assertEquals("fixed", Loops.await(loop, () -> patient.get(url("/fixed"))).bodyText());
         for (int i = 0; i < 5; i++) {
             assertEquals("random", Loops.await(loop, () -> patient.get(url("/random"))).bodyText());
@@ -162,6 +187,10 @@ class WireMockTest {
 
     /** No connection of {@code c} is open or idle, and the loop has no channel registered. */
     private void assertNoLeftovers(HttpClient c) throws Exception {
+        assertNoLeftovers(loop, c);
+    }
+
+    private static void assertNoLeftovers(EventLoop loop, HttpClient c) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             ClientStats stats = Loops.on(loop, c::stats);

@@ -199,15 +199,21 @@ class ServerTest {
             socket.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             assertEquals(List.of("200 Hello, World!"), readResponses(in, 1));
+            // We may read the response before the callback that wrote it has armed the idle timer:
+            // one turn of the loop first, or the timer would start after the clock moved.
+            server.loops().get(0).submit(() -> null).join();
             clock.advance(Duration.ofSeconds(60));
             server.wakeLoops();
             assertEquals(-1, in.read(), "closed by the server after 60 idle seconds");
         }
     }
 
-    private void awaitOpenConnections(int n) throws InterruptedException {
-        // The accept happens on the loop; executing a no-op on it and waiting orders us after it.
-        for (int i = 0; i < 1000 && server.stats().openConnections() < n; i++) {
+    private void awaitOpenConnections(int n) {
+        // The accept happens on the loop (and arms the header timer there, at the clock's time):
+        // turns of the loop until it has happened, for at most 30 s of real time.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (server.stats().openConnections() < n) {
+            assertTrue(System.nanoTime() - deadline < 0, "not " + n + " open connections within 30 s: " + server.stats());
             server.loops().get(0).submit(() -> null).join();   // one turn of the loop
         }
     }

@@ -86,8 +86,13 @@ final class Harness implements AutoCloseable {
         return server.loops().get(0);
     }
 
-    /** Moves the manual clock, then lets the loop run what fell due. */
+    /**
+     * Moves the manual clock, then lets the loop run what fell due. First the loop finishes what it
+     * is doing at the old time: a client can read a response before the callback that wrote it
+     * has gone on to arm the idle timer, and a timer armed after the move would start late.
+     */
     void advance(Duration amount) {
+        sync();
         clock.advance(amount);
         server.wakeLoops();
         sync();
