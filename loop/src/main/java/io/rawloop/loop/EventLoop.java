@@ -58,6 +58,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
+    static {
+        Log.load();   // before a descriptor shortage can make loading it fail: see Log.load
+    }
+
     /** The loop the current thread is running, if any: read only to word error messages. */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
@@ -252,7 +256,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             } catch (Throwable t) {
                 // A failing callback must not take every other connection down with it.
                 callbackErrors++;
-                Log.error("callback failed on event loop " + name, t);
+                try {
+                    Log.error("callback failed on event loop " + name, t);
+                } catch (Throwable loggingFailed) {
+                    // Log never throws, but building the message may (out of memory): the loop goes on
+                }
             }
         }
     }

@@ -16,6 +16,16 @@ public final class Log {
     private Log() {
     }
 
+    /**
+     * Loads and initialises this class now. Its first use is often an accept failing with
+     * EMFILE; loading a class from a directory (as in {@code mvn test} or an IDE) needs a file
+     * descriptor then, and the NoClassDefFoundError escaped the loop's own error handling and
+     * killed the loop thread. {@link EventLoop} calls this when it is loaded.
+     */
+    static void load() {
+        // nothing to do: calling it is the point
+    }
+
     /** Logs a warning to {@code io.rawloop.loop}; never throws. */
     public static void warning(String message) {
         log(System.Logger.Level.WARNING, message, null);
