@@ -47,10 +47,22 @@ public record ClientConfig(Duration connectTimeout, Duration headerTimeout, Dura
         Objects.requireNonNull(userAgent, "userAgent");
     }
 
-    /** The same, with other timeouts. */
-    public ClientConfig withTimeouts(Duration connect, Duration header, Duration total) {
-        return new ClientConfig(connect, header, total, idleTimeout, maxConnectionsPerHost, maxResponseBytes,
-                maxRedirects, maxPipelined, limits, userAgent);
+    /** The same, with another connect timeout. */
+    public ClientConfig withConnectTimeout(Duration connect) {
+        return new ClientConfig(connect, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost,
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+    }
+
+    /** The same, with another response-head timeout. */
+    public ClientConfig withHeaderTimeout(Duration header) {
+        return new ClientConfig(connectTimeout, header, totalTimeout, idleTimeout, maxConnectionsPerHost,
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+    }
+
+    /** The same, with another total timeout (zero for none). */
+    public ClientConfig withTotalTimeout(Duration total) {
+        return new ClientConfig(connectTimeout, headerTimeout, total, idleTimeout, maxConnectionsPerHost,
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
     }
 
     /** The same, with another idle timeout. */

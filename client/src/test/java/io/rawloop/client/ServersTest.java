@@ -257,7 +257,7 @@ class ServersTest {
         }); EventLoop manual = EventLoop.builder().clock(clock).build()) {
             manual.start();
             HttpClient c = Loops.on(manual, () -> HttpClient.create(manual, ClientConfig.DEFAULT
-                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60))));
+                    .withConnectTimeout(Duration.ofSeconds(5)).withHeaderTimeout(Duration.ofSeconds(30)).withTotalTimeout(Duration.ofSeconds(60))));
             var pending = Loops.on(manual, () -> c.get(silent.url("/")).toCompletableFuture());
             assertTrue(requested.await(20, java.util.concurrent.TimeUnit.SECONDS));
             // The server may read the request before the callback that wrote it has armed the

@@ -54,7 +54,7 @@ class WireMockTest {
         loop = EventLoop.create();
         loop.start();
         client = Loops.on(loop, () -> HttpClient.create(loop, ClientConfig.DEFAULT
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20))));
+                .withConnectTimeout(Duration.ofSeconds(5)).withHeaderTimeout(Duration.ofSeconds(5)).withTotalTimeout(Duration.ofSeconds(20))));
     }
 
     @AfterEach
@@ -123,7 +123,7 @@ class WireMockTest {
         try (EventLoop manual = EventLoop.builder().clock(clock).build()) {
             manual.start();
             HttpClient impatient = Loops.on(manual, () -> HttpClient.create(manual, ClientConfig.DEFAULT
-                    .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(20))));
+                    .withConnectTimeout(Duration.ofSeconds(5)).withHeaderTimeout(Duration.ofMillis(200)).withTotalTimeout(Duration.ofSeconds(20))));
             var pending = Loops.on(manual, () -> impatient.get(url("/slow")).toCompletableFuture());
             // Sent (the callback that counts the bytes also arms the header timer), then 200 ms later.
             ServersTest.waitFor(() -> uncheckedOn(manual, () -> impatient.stats().bytesSent()) > 0);
@@ -151,7 +151,7 @@ class WireMockTest {
         wiremock.stubFor(get("/random").willReturn(aResponse().withBody("random").withUniformRandomDelay(50, 300)));
         // Timeouts 100 times the delays: on a busy machine a response may take well over its delay.
         HttpClient patient = Loops.on(loop, () -> HttpClient.create(loop, ClientConfig.DEFAULT
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(40))));
+                .withConnectTimeout(Duration.ofSeconds(5)).withHeaderTimeout(Duration.ofSeconds(30)).withTotalTimeout(Duration.ofSeconds(40))));
         assertEquals("fixed", Loops.await(loop, () -> patient.get(url("/fixed"))).bodyText());
         for (int i = 0; i < 5; i++) {
             assertEquals("random", Loops.await(loop, () -> patient.get(url("/random"))).bodyText());

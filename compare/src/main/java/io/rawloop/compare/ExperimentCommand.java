@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code experiment NAME}: the seeds' experiments, each printing a Markdown table. */
+/** {@code experiment NAME}: the experiments of the Python concurrency talks, in Java, each printing a Markdown table. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run one of the seeds' experiments and print its Markdown table:",
+        description = {"Run one of the Python concurrency talks' experiments (see the tutorial's 'Where this comes from'), in Java, and print its Markdown table:",
             "downloads, spawn, c10k, blocking, cpu."})
 final class ExperimentCommand implements Callable<Integer> {
 

@@ -1,7 +1,7 @@
 package io.rawloop.http;
 
 /**
- * How much a parser accepts before it refuses (DESIGN.md §5).
+ * How much a parser accepts before it refuses, and the status each refusal carries.
  *
  * @param maxStartLine   request line or status line, in bytes (414 for a request)
  * @param maxHeaderBytes the whole header section (and the trailer section), in bytes (431)

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Each limit of DESIGN.md §5 at exactly its boundary: the limit passes, one more is refused. */
+/** Each limit of HttpLimits.DEFAULT at exactly its boundary: the limit passes, one more is refused. */
 class LimitsTest {
 
     private static final HttpLimits LIMITS = HttpLimits.DEFAULT;

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Jazzer fuzz tests for both parsers. Under plain {@code mvn test} they run in regression mode
- * over the committed seeds (src/test/resources/io/rawloop/http/ParserFuzzTestInputs/); with
+ * over the committed inputs (src/test/resources/io/rawloop/http/ParserFuzzTestInputs/); with
  * {@code JAZZER_FUZZ=1} they fuzz with coverage feedback for {@code maxDuration}.
  *
  * <p>For every input: nothing but the parser's own {@link HttpException} escapes; the parser

@@ -69,7 +69,7 @@ import jdk.internal.vm.ContinuationScope;
  * </ul>
  *
  * <p>The JVM must run with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
- * (DESIGN.md §2); without it the first {@link #spawn} says so.
+ * (the poms and the runnable jars' manifests pass it); without it the first {@link #spawn} says so.
  */
 public final class Coroutine {
 

@@ -49,7 +49,7 @@ public final class TcpConnection extends Selectable {
     /** Where a connection is in its life; see the class comment. */
     enum State { CONNECTING, OPEN, CLOSING, CLOSED }
 
-    /** Default watermarks, DESIGN.md §5: 64 KiB high, 32 KiB low. */
+    /** Default watermarks: 64 KiB high, 32 KiB low (see {@link #setWatermarks}). */
     public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
     /** See {@link #DEFAULT_HIGH_WATERMARK}. */
     public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;

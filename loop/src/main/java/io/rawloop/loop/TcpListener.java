@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * <p>Accept failures do not spin. When {@code accept} fails (typically EMFILE: the process is
  * out of file descriptors), a level-triggered selector would report the listener ready again at
  * once, and the loop would burn a core retrying. So the listener stops watching for OP_ACCEPT
- * and tries again after a back-off that starts at 50 ms and doubles up to 1 s (DESIGN.md §5).
+ * and tries again after a back-off that starts at 50 ms and doubles up to 1 s.
  */
 public final class TcpListener extends Selectable {
 

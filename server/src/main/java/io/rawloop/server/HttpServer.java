@@ -123,7 +123,7 @@ public final class HttpServer implements AutoCloseable {
 
     // region shutdown
     /**
-     * Graceful shutdown (DESIGN.md §5): stop accepting, close idle connections, let in-flight
+     * Graceful shutdown: stop accepting, close idle connections, let in-flight
      * requests finish and answer any that arrive meanwhile with Connection: close; at the deadline,
      * close what is left. The future completes when every connection is closed; the loops stop.
      * Every call returns the same future. Any thread.

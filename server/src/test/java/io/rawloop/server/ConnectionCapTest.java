@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +42,7 @@ class ConnectionCapTest {
             servedOn.add(Thread.currentThread().getName());
             return Response.text(200, "Hello, World!");
         }));
-        ServerConfig config = new ServerConfig(ServerConfig.DEFAULT.limits(), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), CAP, 16, Duration.ofSeconds(10));
+        ServerConfig config = ServerConfig.DEFAULT.withMaxConnections(CAP);
         try (HttpServer server = HttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loops,
                 config, routes);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {

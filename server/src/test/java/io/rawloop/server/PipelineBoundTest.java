@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -35,9 +34,7 @@ class PipelineBoundTest {
 
     @Test
     void atMostMaxPipelinedRequestsReachTheHandlerAndTheRestAreAnsweredInOrderLater() throws Exception {
-        ServerConfig config = new ServerConfig(ServerConfig.DEFAULT.limits(), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 10_000, MAX_PIPELINED,
-                Duration.ofSeconds(10));
+        ServerConfig config = ServerConfig.DEFAULT.withMaxPipelined(MAX_PIPELINED);
         // Each request is held until the test answers it, in the order the requests came.
         Router routes = new Router().get("/held/{i}", (request, loop) -> {
             Promise<Response> answer = loop.newPromise();

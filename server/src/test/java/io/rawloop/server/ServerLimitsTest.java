@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Bad input and slow or absent peers, each answered the way DESIGN.md §5 says. Time is a manual clock. */
+/** Bad input and slow or absent peers, each answered as the design page's limits table says. Time is a manual clock. */
 @Timeout(60)
 class ServerLimitsTest {
 
@@ -126,8 +126,7 @@ class ServerLimitsTest {
 
     @Test
     void theConnectionCapHoldsAndNewcomersAreServedOnceASlotFrees() throws Exception {
-        ServerConfig two = new ServerConfig(ServerConfig.DEFAULT.limits(), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 16, Duration.ofSeconds(10));
+        ServerConfig two = ServerConfig.DEFAULT.withMaxConnections(2);
         start(two, ServerTest.routes());
         Socket first = connect();
         Socket second = connect();

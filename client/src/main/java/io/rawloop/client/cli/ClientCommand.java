@@ -3,7 +3,7 @@ package io.rawloop.client.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code rawloop-client.jar}: the fetch and raw commands (DESIGN.md §6). */
+/** {@code rawloop-client.jar}: the fetch and raw commands. */
 @Command(name = "rawloop-client.jar", mixinStandardHelpOptions = true,
         description = "rawloop's HTTP/1.1 client: download many URLs in four concurrency models, or talk to a socket byte by byte.",
         subcommands = {FetchCommand.class, RawCommand.class, CommandLine.HelpCommand.class})

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Download URLs: a line per URL as it finishes (status, bytes, time, URL), then a summary.",
-            "The seeds' download-all-sites program, in one of four concurrency models (and the JDK's client)."})
+            "The Python concurrency talks' download-all-sites program, in one of four concurrency models (and the JDK's client)."})
 final class FetchCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "URL", arity = "0..*", description = "http:// URLs to download.")
@@ -92,7 +92,7 @@ final class FetchCommand implements Callable<Integer> {
             work.addAll(all);
         }
         Duration timeout = Duration.ofMillis(timeoutMs);
-        ClientConfig config = ClientConfig.DEFAULT.withTimeouts(timeout, timeout, timeout)
+        ClientConfig config = ClientConfig.DEFAULT.withConnectTimeout(timeout).withHeaderTimeout(timeout).withTotalTimeout(timeout)
                 .withMaxResponseBytes(Integer.MAX_VALUE - 8);
         Summary summary = new Summary();
         boolean keep = results != null;

@@ -20,8 +20,9 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
- * The seeds' download-all-sites program (../shared/seeds/002), once per concurrency model. Each
- * fetches every URL, at most {@code concurrency} at a time, and reports each as it finishes.
+ * The download-all-sites program of the Python concurrency talks ("Where this comes from" in the
+ * tutorial), once per concurrency model. Each fetches every URL, at most {@code concurrency} at a
+ * time, and reports each as it finishes.
  * The sequential, threads and virtual modes share one {@link BlockingClient}; the loop mode runs
  * {@link HttpClient} coroutines on one thread; {@code jdk} is the JDK's own
  * {@code java.net.http.HttpClient}, for comparison. Every mode keeps connections alive.

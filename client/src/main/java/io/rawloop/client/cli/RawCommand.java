@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code raw HOST:PORT --send TEXT}: the seeds' socket experiments, reusable. Sends exactly the
+ * {@code raw HOST:PORT --send TEXT}: the socket-level experiments the Python talks do by hand, reusable. Sends exactly the
  * bytes asked for (all at once, or trickled), optionally half-closes, and prints every arrival
  * with its time offset and size, then what arrived, escaped.
  *

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * CPU-bound work split over 1, 2 and 4 threads. Python's threads take turns under the GIL, so
- * the seeds' CPU-bound table does not speed up with threads; Java threads run on every core at
+ * the CPU-bound table of the Python talks (Martin Alderete's GIL talk) does not speed up with threads; Java threads run on every core at
  * once, up to the number of cores (and no further: 4 threads on 2 cores take as long as 2).
  */
 final class Cpu {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The seeds' download-all-sites table, in Java: N URLs each delayed M ms by a local server,
+ * The download-all-sites table of Denis Voronkin's and Martin Alderete's talks, in Java: N URLs each delayed M ms by a local server,
  * fetched sequentially, by pools of 8 and 64 platform threads, by a virtual thread each (64 at a
  * time), and by 64 coroutines on one loop. I/O-bound work: what matters is how many wait at once.
  */

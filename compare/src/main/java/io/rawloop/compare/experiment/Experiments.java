@@ -4,7 +4,7 @@ import io.rawloop.compare.backend.Backend;
 import java.time.Duration;
 import java.util.List;
 
-/** The seeds' experiments, by name: what {@code rawloop-compare.jar experiment NAME} runs. */
+/** The Python concurrency talks' experiments, in Java, by name: what {@code rawloop-compare.jar experiment NAME} runs. */
 public final class Experiments {
 
     /** Their names. */

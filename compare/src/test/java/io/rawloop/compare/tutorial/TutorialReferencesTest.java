@@ -123,7 +123,7 @@ class TutorialReferencesTest {
             }
         }
         assertEquals(List.of(), problems);
-        assertTrue(numbered.size() >= 12, "the twelve chapters of DESIGN.md §8");
+        assertTrue(numbered.size() >= 12, "the twelve chapters, from blocking sockets to CPU-bound work");
     }
 
     /** Every relative link target in {@code text}, Markdown or HTML. */

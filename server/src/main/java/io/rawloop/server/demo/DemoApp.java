@@ -28,7 +28,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** The demo's endpoints (DESIGN.md §5): each shows one thing an event loop does. */
+/** The demo's endpoints (listed on its index page and the design page): each shows one thing an event loop does. */
 public final class DemoApp {
 
     private static final String INDEX = """

@@ -16,8 +16,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code rawloop-server.jar}: the demo server (DESIGN.md §5). */
+/** {@code rawloop-server.jar}: the demo server, its options, and its graceful shutdown on TERM and INT. */
 @Command(name = "rawloop-server.jar", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = ConfigDefaults.class,
         description = {"The rawloop demo: an HTTP/1.1 server on hand-written event loops.",
             "Open http://HOST:PORT/ for the list of endpoints. TERM or INT: graceful shutdown; HUP: a stats line."})
 public final class DemoServer implements Callable<Integer> {
@@ -38,46 +39,46 @@ public final class DemoServer implements Callable<Integer> {
     @Option(names = "--static", paramLabel = "DIR", description = "Serve DIR under /static/ (default: a bundled page).")
     Path staticDir;
 
-    @Option(names = "--max-request-line", defaultValue = "8KiB", converter = Size.class,
+    @Option(names = "--max-request-line", converter = Size.class,
             description = "Longest request line (414 beyond; default ${DEFAULT-VALUE}).")
     long maxRequestLine;
 
-    @Option(names = "--max-header-size", defaultValue = "16KiB", converter = Size.class,
+    @Option(names = "--max-header-size", converter = Size.class,
             description = "Largest header section (431 beyond; default ${DEFAULT-VALUE}).")
     long maxHeaderSize;
 
-    @Option(names = "--max-headers", defaultValue = "100", description = "Most header fields (431 beyond; default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-headers", description = "Most header fields (431 beyond; default ${DEFAULT-VALUE}).")
     int maxHeaders;
 
-    @Option(names = "--max-body", defaultValue = "10MiB", converter = Size.class,
+    @Option(names = "--max-body", converter = Size.class,
             description = "Largest request body (413 beyond; default ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--header-timeout", defaultValue = "10s", converter = Time.class,
+    @Option(names = "--header-timeout", converter = Time.class,
             description = "The whole request head must arrive within this (408; default ${DEFAULT-VALUE}).")
     Duration headerTimeout;
 
-    @Option(names = "--body-timeout", defaultValue = "30s", converter = Time.class,
+    @Option(names = "--body-timeout", converter = Time.class,
             description = "Longest gap between reads of a body (408; default ${DEFAULT-VALUE}).")
     Duration bodyTimeout;
 
-    @Option(names = "--idle-timeout", defaultValue = "60s", converter = Time.class,
+    @Option(names = "--idle-timeout", converter = Time.class,
             description = "Keep-alive connections idle this long are closed (default ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--write-timeout", defaultValue = "30s", converter = Time.class,
+    @Option(names = "--write-timeout", converter = Time.class,
             description = "A response that makes no progress this long is dropped (default ${DEFAULT-VALUE}).")
     Duration writeTimeout;
 
-    @Option(names = "--response-timeout", defaultValue = "60s", converter = Time.class,
+    @Option(names = "--response-timeout", converter = Time.class,
             description = "A handler that has not answered by then gets a 503 (default ${DEFAULT-VALUE}).")
     Duration responseTimeout;
 
-    @Option(names = "--max-connections", defaultValue = "10000",
+    @Option(names = "--max-connections",
             description = "Stop accepting above this many open connections (default ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--shutdown-deadline", defaultValue = "10s", converter = Time.class,
+    @Option(names = "--shutdown-deadline", converter = Time.class,
             description = "Graceful shutdown waits this long for in-flight requests (default ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
@@ -92,9 +93,7 @@ public final class DemoServer implements Callable<Integer> {
             System.err.println("--port must be 0-65535 and --loops at least 1");
             return 2;
         }
-        ServerConfig config = new ServerConfig(new HttpLimits((int) maxRequestLine, (int) maxHeaderSize, maxHeaders, maxBody),
-                headerTimeout, bodyTimeout, idleTimeout, writeTimeout, responseTimeout, maxConnections,
-                ServerConfig.DEFAULT.maxPipelined(), shutdownDeadline);
+        ServerConfig config = config();
         AtomicReference<HttpServer> running = new AtomicReference<>();
         StaticFiles files;
         try {
@@ -129,12 +128,24 @@ public final class DemoServer implements Callable<Integer> {
         return 0;
     }
 
+    /** The server's configuration from the options (their defaults are {@link ServerConfig#DEFAULT}'s). */
+    ServerConfig config() {
+        return ServerConfig.DEFAULT
+                .withLimits(new HttpLimits((int) maxRequestLine, (int) maxHeaderSize, maxHeaders, maxBody))
+                .withHeaderTimeout(headerTimeout).withBodyGapTimeout(bodyTimeout).withIdleTimeout(idleTimeout)
+                .withWriteStallTimeout(writeTimeout).withResponseTimeout(responseTimeout)
+                .withMaxConnections(maxConnections).withShutdownDeadline(shutdownDeadline);
+    }
+
     /** "10s", "500ms", "2m", "1h", or milliseconds. */
     static final class Time implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.strip().toLowerCase(Locale.ROOT);
             try {
+                if (!v.isEmpty() && Character.isDigit(v.charAt(v.length() - 1))) {
+                    return positive(Duration.ofMillis(Long.parseLong(v)), value);   // a bare number: milliseconds
+                }
                 if (v.endsWith("ms")) {
                     return positive(Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))), value);
                 }
@@ -143,7 +154,7 @@ public final class DemoServer implements Callable<Integer> {
                     case 's' -> positive(Duration.ofSeconds(n), value);
                     case 'm' -> positive(Duration.ofMinutes(n), value);
                     case 'h' -> positive(Duration.ofHours(n), value);
-                    default -> positive(Duration.ofMillis(Long.parseLong(v)), value);
+                    default -> throw new NumberFormatException(v);
                 };
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use 500ms, 10s, 2m or 1h");

@@ -41,8 +41,7 @@ class FloodTest {
     void theCapHoldsEveryAcceptedConnectionIsAnsweredAndTheServerRecovers() throws Exception {
         int flood = Math.min(5000, (int) (maxFileDescriptors() - 1000) / 2 - CAP);
         assertTrue(flood > CAP + 1024, "this machine allows too few descriptors for a flood: " + maxFileDescriptors());
-        ServerConfig config = new ServerConfig(ServerConfig.DEFAULT.limits(), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), CAP, 16, Duration.ofSeconds(10));
+        ServerConfig config = ServerConfig.DEFAULT.withHeaderTimeout(Duration.ofSeconds(60)).withMaxConnections(CAP);
         AtomicBoolean gateOpen = new AtomicBoolean();
         List<Promise<Response>> held = new ArrayList<>();
         // Requests wait behind a gate until the test opens it: the flood piles up against the cap.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every limit of DESIGN.md §5, through the server, at exactly its boundary: the limit passes, one
+ * Every limit of ServerConfig.DEFAULT (the design page's limits table), through the server, at exactly its boundary: the limit passes, one
  * more (byte, field, millisecond, connection) gets the table's answer. Time is a manual clock.
  * The rows answered elsewhere: the outgoing watermarks (loop's BackpressureTest), the accept
  * back-off ({@link DescriptorExhaustionTest}), the shutdown deadline (ServerShutdownTest), and the
@@ -132,8 +132,7 @@ class LimitBoundariesTest {
     @Test
     void openConnections() throws Exception {
         int cap = 100;   // the 10,000 default scaled down; the same code counts
-        ServerConfig config = new ServerConfig(LIMITS, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(60), cap, 16, Duration.ofSeconds(10));
+        ServerConfig config = ServerConfig.DEFAULT.withLimits(LIMITS).withMaxConnections(cap);
         try (Harness capped = new Harness(config)) {
             List<Socket> open = new ArrayList<>();
             try {
