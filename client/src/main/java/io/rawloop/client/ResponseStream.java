@@ -24,8 +24,10 @@ import java.util.ArrayDeque;
  */
 public final class ResponseStream implements AutoCloseable {
 
-    static final int HIGH_WATER = 64 * 1024;
-    static final int LOW_WATER = 16 * 1024;
+    /** Above this many held bytes the connection stops reading. */
+    public static final int HIGH_WATER = 64 * 1024;
+    /** Below this many held bytes a paused connection reads again. */
+    public static final int LOW_WATER = 16 * 1024;
 
     private final Exchange exchange;
     private final ResponseHead head;
@@ -145,8 +147,11 @@ public final class ResponseStream implements AutoCloseable {
         }
     }
 
-    /** Bytes held, not yet read. */
-    long heldBytes() {
+    /**
+     * Bytes that have arrived and wait to be read: at most 64 KiB plus one read, since the
+     * connection stops reading above that (backpressure) and resumes below 16 KiB. Loop thread.
+     */
+    public long heldBytes() {
         return heldBytes;
     }
 

@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rawloop.loop.Coroutine;
-import io.rawloop.server.Handler;
-import io.rawloop.server.HttpServer;
-import io.rawloop.server.Response;
-import io.rawloop.server.Router;
-import io.rawloop.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -46,16 +39,45 @@ class CommandsTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /**
+     * The JDK's own HTTP server (a server nobody here wrote), on virtual threads: /page/N waits
+     * 20 ms, then answers N lines; anything else answers "Hello, World!".
+     */
+    private static com.sun.net.httpserver.HttpServer jdkServer() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body;
+            if (path.startsWith("/page/")) {
+                try {
+                    Thread.sleep(20);   // the page is slow to make: the server's pace, nothing waits on it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                String n = path.substring(6);
+                body = ("page " + n + "\n").repeat(Integer.parseInt(n)).getBytes(StandardCharsets.UTF_8);
+            } else {
+                body = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
     @Test
     void fetchInEveryModeGetsTheSameBytes() throws Exception {
-        Router routes = new Router().get("/page/{n}", Handler.coroutine(r -> {
-            Coroutine.sleep(Duration.ofMillis(20));
-            return Response.text(200, ("page " + r.pathParameter("n") + "\n").repeat(Integer.parseInt(r.pathParameter("n"))));
-        }));
-        try (HttpServer server = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, ServerConfig.DEFAULT, routes)) {
+        com.sun.net.httpserver.HttpServer server = jdkServer();
+        try {
             List<String> urls = new ArrayList<>();
             for (int i = 1; i <= 30; i++) {
-                urls.add("http://127.0.0.1:" + server.port() + "/page/" + i);
+                urls.add("http://127.0.0.1:" + server.getAddress().getPort() + "/page/" + i);
             }
             List<Fetched> reference = null;
             for (String mode : List.of("loop", "sequential", "threads", "virtual", "jdk")) {
@@ -81,22 +103,27 @@ class CommandsTest {
                     }
                 }
             }
+        } finally {
+            server.stop(0);
         }
     }
 
     @Test
     void fetchReadsUrlsFromAFileAndRepeatsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        try (HttpServer server = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, ServerConfig.DEFAULT,
-                new Router().get("/hello", Handler.of(r -> Response.text(200, "Hello, World!"))))) {
+        com.sun.net.httpserver.HttpServer server = jdkServer();
+        try {
+            int port = server.getAddress().getPort();
             java.nio.file.Path list = dir.resolve("urls.txt");
-            java.nio.file.Files.writeString(list, "# two URLs\nhttp://127.0.0.1:" + server.port() + "/hello\n\n"
-                    + "http://127.0.0.1:" + server.port() + "/hello?again\n");
+            java.nio.file.Files.writeString(list, "# two URLs\nhttp://127.0.0.1:" + port + "/hello\n\n"
+                    + "http://127.0.0.1:" + port + "/hello?again\n");
             Run r = run(ClientCommand.commandLine(), "fetch", "--urls", list.toString(), "--repeat", "3", "--quiet");
             assertEquals(0, r.exit(), r.out() + r.err());
             assertTrue(r.out().matches("6 URLs, 78 bytes in [0-9.]+ s \\(loop, concurrency 10\\)\n"), r.out());
             Run missing = run(ClientCommand.commandLine(), "fetch", "--urls", dir.resolve("nope.txt").toString());
             assertEquals(2, missing.exit());
             assertTrue(missing.err().contains("--urls: cannot read"), missing.err());
+        } finally {
+            server.stop(0);
         }
     }
 

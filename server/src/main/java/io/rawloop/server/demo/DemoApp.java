@@ -2,30 +2,18 @@ package io.rawloop.server.demo;
 
 import static io.rawloop.loop.Coroutine.await;
 
-import io.rawloop.http.BodyFraming;
-import io.rawloop.http.HttpEvent;
-import io.rawloop.http.HttpLimits;
-import io.rawloop.http.HttpWriter;
-import io.rawloop.http.ResponseHead;
-import io.rawloop.http.ResponseParser;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.LoopStats;
-import io.rawloop.loop.TcpConnection;
 import io.rawloop.server.Handler;
 import io.rawloop.server.HttpError;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.Request;
 import io.rawloop.server.Response;
 import io.rawloop.server.Router;
-import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** The demo's endpoints (listed on its index page and the design page): each shows one thing an event loop does. */
@@ -71,6 +59,7 @@ public final class DemoApp {
      */
     // region routes
     public static Router routes(Supplier<HttpServer> server, StaticFiles files) {
+        Relay relay = new Relay();
         return new Router()
                 .get("/", Handler.of(r -> Response.html(200, INDEX.replace("PORT", port(r)))))
                 .get("/hello", Handler.of(r -> HELLO))
@@ -78,7 +67,7 @@ public final class DemoApp {
                 .any("/echo", Handler.of(DemoApp::echo))
                 .get("/sleep", Handler.coroutine(DemoApp::sleep))
                 .get("/stream", Handler.of(DemoApp::stream))
-                .get("/fetch", Handler.coroutine(DemoApp::fetch))
+                .get("/fetch", Handler.coroutine(relay::fetch))
                 .get("/cpu", Handler.coroutine(DemoApp::cpu))
                 .get("/stats", Handler.of(r -> Response.json(200, stats(server.get()))))
                 .get("/static/*", files);
@@ -123,80 +112,6 @@ public final class DemoApp {
             out.end();
             return null;
         }));
-    }
-
-    /**
-     * A minimal HTTP client call, straight-line on the loop: resolve (offloaded), connect, send,
-     * read to the end. SIMPLIFICATION: http:// only, no keep-alive, no redirects; the client
-     * module replaces it.
-     */
-    private static Response fetch(Request r) throws Exception {
-        String url = r.queryParameter("url");
-        URI uri;
-        try {
-            uri = URI.create(url == null ? "" : url);
-        } catch (IllegalArgumentException e) {
-            return Response.text(400, "not a URL: " + url + "\n");
-        }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            return Response.text(400, "give ?url=http://host[:port]/path (http only)\n");
-        }
-        EventLoop loop = r.loop();
-        try {
-            return Coroutine.withTimeout(Duration.ofSeconds(10), () -> relay(loop, uri));
-        } catch (TimeoutException e) {
-            return Response.text(504, "no answer from " + uri + " within 10 s\n");
-        } catch (java.io.IOException | io.rawloop.http.HttpException e) {
-            return Response.text(502, "fetching " + uri + " failed: " + e.getMessage() + "\n");
-        }
-    }
-
-    private static Response relay(EventLoop loop, URI uri) throws Exception {
-        String host = uri.getHost();
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
-        InetAddress ip = await(loop.offload(() -> InetAddress.getByName(host)));   // DNS blocks: not on the loop
-        TcpConnection c = await(TcpConnection.connect(loop, new InetSocketAddress(ip, port), Duration.ofSeconds(5)));
-        try {
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-            await(c.send(new HttpWriter().requestLine("GET", target).field("Host", uri.getRawAuthority())
-                    .field("Connection", "close").field("User-Agent", "rawloop-demo").endHead().take()));
-            ResponseParser parser = new ResponseParser(HttpLimits.DEFAULT);
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            ResponseHead head = null;
-            while (true) {
-                ByteBuffer data = await(c.read());
-                HttpEvent event;
-                if (data == null) {
-                    event = parser.finish();
-                    if (head == null || event != HttpEvent.COMPLETE && head.framing() != BodyFraming.NONE) {
-                        throw new java.io.IOException("connection closed before a complete response");
-                    }
-                    break;
-                }
-                boolean complete = false;
-                while ((event = parser.parse(data)) != HttpEvent.NEED_MORE) {
-                    switch (event) {
-                        case HEAD -> head = parser.head();
-                        case BODY -> {
-                            ByteBuffer piece = parser.body();
-                            byte[] bytes = new byte[piece.remaining()];
-                            piece.get(bytes);
-                            body.write(bytes);
-                        }
-                        case COMPLETE -> complete = true;
-                        default -> { }
-                    }
-                }
-                if (complete) {
-                    break;
-                }
-            }
-            String type = head.headers().get("Content-Type");
-            return Response.bytes(head.status(), type == null ? "application/octet-stream" : type, body.toByteArray());
-        } finally {
-            c.close();
-        }
     }
 
     // region cpu
