@@ -1,8 +1,7 @@
 package io.rawloop.server;
 
 import io.rawloop.http.Headers;
-import io.rawloop.loop.Promise;
-import java.nio.ByteBuffer;
+import io.rawloop.http.HttpStatus;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class Response {
      * A streamed body: {@code producer} is called on the loop once the head is sent, and writes
      * pieces to the stream (each sent as a chunk), then ends it.
      */
-    public static Response stream(int status, String contentType, Consumer<ResponseStream> producer) {
+    public static Response stream(int status, String contentType, Consumer<BodyWriter> producer) {
         return new Response(status, new ResponseBody.Stream(producer)).header("Content-Type", contentType);
     }
 
@@ -109,6 +108,11 @@ public final class Response {
         return body;
     }
 
+    /** The answer the server gives for {@code status} itself: the status, its reason phrase, and why. */
+    static Response error(int status, String reason) {
+        return text(status, status + " " + HttpStatus.reason(status) + ": " + reason + "\n");
+    }
+
     /** Closes a file body that will not be sent. */
     void release() {
         if (body instanceof ResponseBody.FileRegion file) {
@@ -147,18 +151,6 @@ public final class Response {
             }
         }
         return false;
-    }
-
-    /** Where a streamed response's producer writes. Loop thread only. */
-    public interface ResponseStream {
-        /** Sends {@code data} as one chunk; the promise completes once it is handed to the kernel. */
-        Promise<Void> write(ByteBuffer data);
-
-        /** Ends the body (the last chunk); the response is complete. */
-        void end();
-
-        /** True while the client can still receive (false once the connection closed). */
-        boolean isOpen();
     }
 
     @Override

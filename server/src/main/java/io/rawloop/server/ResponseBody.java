@@ -30,6 +30,6 @@ sealed interface ResponseBody {
     }
 
     /** Pieces a producer writes once the head is out, their total unknown in advance. */
-    record Stream(Consumer<Response.ResponseStream> producer) implements ResponseBody {
+    record Stream(Consumer<BodyWriter> producer) implements ResponseBody {
     }
 }

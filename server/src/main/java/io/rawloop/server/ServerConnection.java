@@ -1,11 +1,7 @@
 package io.rawloop.server;
 
 import io.rawloop.http.BodyFraming;
-import io.rawloop.http.HttpEvent;
 import io.rawloop.http.HttpException;
-import io.rawloop.http.HttpStatus;
-import io.rawloop.http.HttpVersion;
-import io.rawloop.http.HttpWriter;
 import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
 import io.rawloop.loop.ConnectionHandler;
@@ -17,90 +13,67 @@ import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One client connection: reads requests, hands each to the handler, writes the responses back
- * in the order the requests came (pipelining, RFC 9112 §9.3.2).
+ * One client connection: reads requests, hands each to the handler, and has its
+ * {@link ResponseWriter} write the answers back in the order the requests came (pipelining,
+ * RFC 9112 §9.3.2).
  *
  * <h2>Lifecycle</h2>
- * With pipelining, reading and answering overlap, so the connection has two parts. The reading
- * side is a state machine:
+ * With pipelining, reading and answering overlap, so the connection has two parts: this class,
+ * the reading side, and the writing side's queue of {@link ServerExchange}s. The reading side is a
+ * state machine:
  * <pre>
  *   READING_HEAD ──head──▶ READING_BODY ──body done──▶ (request queued) ──bytes left──▶ READING_HEAD
  *        ▲                                                  │ nothing left
  *        └──────────── first byte of the next request ── IDLE ◀┘   (keep-alive; idle timer runs
  *                                                                  once no response is pending)
- *   any rejection, timeout, Connection: close, shutdown ──▶ CLOSING
+ *   a rejection, a timeout, Connection: close, the client's FIN ──▶ FINISHING ──last answer out──▶ DRAINING
  * </pre>
- * and each request read becomes an {@link Exchange} in a queue: HANDLING until its handler
- * answers, then WRITING when it reaches the front of the queue, then gone. CLOSING closes in
- * stages so that the client reads its last response instead of a reset: stop taking requests,
- * flush, send FIN, read and discard until the client's FIN (or a short drain time), close.
+ * FINISHING reads no more requests (what arrives is discarded) while the answers in flight go
+ * out. DRAINING closes in stages, so that the client reads its last response instead of a reset:
+ * our FIN is sent, what the client still sends is read and discarded until its FIN (or a short
+ * drain time), then the connection closes.
  *
- * <p>One timer guards the reading side at a time: the header timeout from the first byte of a
- * head (slowloris), the body gap between reads of a body, or the idle timeout. A second watches a
- * response that stops moving (the write-stall timeout).
+ * <p>At most {@link ServerConfig#maxPipelined()} requests are in flight: beyond it the rest of a
+ * read is held unparsed, and reading pauses. One timer guards the arrival of a request at a time:
+ * the header timeout from the first byte of a head (slowloris), or the body gap between reads of a
+ * body. Another watches idleness, a third (after our FIN) the drain.
  */
-final class ServerConnection implements ConnectionHandler {
+final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner {
 
     /** The reading side; see the class comment. */
-    enum State { IDLE, READING_HEAD, READING_BODY, CLOSING }
+    enum State { IDLE, READING_HEAD, READING_BODY, FINISHING, DRAINING }
 
     /** After our FIN, how long to keep reading (and discarding) before closing anyway. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
-    private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_BODY = new byte[0];
-    /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
-    private static final int SMALL_BODY = 8 * 1024;
     private static final System.Logger LOG = System.getLogger("io.rawloop.server");
-    /** One writer per loop thread; see {@link #writer}. */
-    private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
-    /** One request and its answer, in arrival order. */
-    private static final class Exchange {
-        final Request request;
-        final boolean keepAlive;
-        Promise<Response> answer;
-        Response response;
-        Timer deadline;
-
-        Exchange(Request request, boolean keepAlive) {
-            this.request = request;
-            this.keepAlive = keepAlive;
-        }
-    }
 
     private final HttpServer server;
     private final ServerConfig config;
     private final TcpConnection connection;
     private final EventLoop loop;
     private final RequestParser parser;
-    /**
-     * The loop's writer, shared by all its connections: every use fills it and takes the bytes
-     * out before returning, so none needs its own (which would hold 1 KiB per idle connection).
-     */
-    private final HttpWriter writer = WRITERS.get();
-    private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>();
+    private final ResponseWriter responses;
     private State state = State.READING_HEAD;
     private RequestHead head;
     private byte[] body;
     private int bodyLength;
+    /** A 100 Continue is due once the answers in front of this request have gone out. */
     private boolean continueOwed;
-    private boolean noMoreRequests;
-    private boolean streaming;
     /** The unparsed rest of a read, kept while {@code maxPipelined} requests are in flight. */
     private ByteBuffer held;
     private boolean heldQueued;
-    private Timer readTimer;
+    /** Guards the arrival of a request: the header timeout, then the body gap. */
+    private Timer arrivalTimer;
     private Timer idleTimer;
     private long lastActivity;
-    private Timer stallTimer;
-    private long writtenAtLastCheck;
+    private Timer drainTimer;
 
     ServerConnection(HttpServer server, TcpConnection connection) {
         this.server = server;
@@ -108,24 +81,30 @@ final class ServerConnection implements ConnectionHandler {
         this.connection = connection;
         this.loop = connection.loop();
         this.parser = new RequestParser(config.limits());
+        this.responses = new ResponseWriter(server, connection, this);
         // A connection that sends nothing is held to the header timeout too.
-        armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+        guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
+    }
+
+    /** True while requests are read: neither finishing nor draining. */
+    private boolean reading() {
+        return state == State.IDLE || state == State.READING_HEAD || state == State.READING_BODY;
     }
 
     // region reading
     // region onData
     @Override
     public void onData(TcpConnection c, ByteBuffer data) {
-        if (state == State.CLOSING) {
-            return;   // draining before close: discarded
+        if (!reading()) {
+            return;   // finishing or draining: discarded
         }
         if (state == State.IDLE) {
             state = State.READING_HEAD;
         }
         lastActivity = loop.nanoTime();
         try {
-            while (!noMoreRequests) {
-                if (exchanges.size() >= config.maxPipelined() && parser.atMessageBoundary() && data.hasRemaining()) {
+            while (reading()) {
+                if (responses.size() >= config.maxPipelined() && parser.atMessageBoundary() && data.hasRemaining()) {
                     hold(data);   // a hard bound on requests in flight: the rest waits, unparsed
                     return;
                 }
@@ -133,8 +112,8 @@ final class ServerConnection implements ConnectionHandler {
                     case NEED_MORE -> {
                         // Most heads arrive whole in one read; only one left incomplete needs the
                         // header timer, counted from this read (the one its first bytes came in).
-                        if (state == State.READING_HEAD && !parser.atMessageBoundary() && readTimer == null) {
-                            armReadTimer(config.headerTimeout(), 408, "the request head did not arrive within ");
+                        if (state == State.READING_HEAD && !parser.atMessageBoundary() && arrivalTimer == null) {
+                            guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
                         }
                         return;
                     }
@@ -161,13 +140,13 @@ final class ServerConnection implements ConnectionHandler {
     /** Parses what {@link #hold} kept, as if it had just arrived; then reads on if nothing is held again. */
     private void readHeld() {
         heldQueued = false;
-        if (held == null || state == State.CLOSING || !connection.isOpen()) {
+        if (held == null || !reading() || !connection.isOpen()) {
             return;
         }
         ByteBuffer rest = held;
         held = null;
         onData(connection, rest);
-        if (held == null && state != State.CLOSING && exchanges.size() < config.maxPipelined()) {
+        if (held == null && reading() && responses.size() < config.maxPipelined()) {
             connection.resumeReading();
         }
     }
@@ -185,11 +164,11 @@ final class ServerConnection implements ConnectionHandler {
         state = State.READING_BODY;
         body = new byte[(int) Math.min(Math.max(head.contentLength(), 0), 64 * 1024)];
         bodyLength = 0;
-        armReadTimer(config.bodyGapTimeout(), 408, "the request body stalled for ");
+        guardArrival(config.bodyGapTimeout(), 408, "the request body stalled for ");
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: say 100 before the client sends the body; but after the answers to
             // earlier pipelined requests, never in the middle of them.
-            if (exchanges.isEmpty()) {
+            if (responses.isEmpty()) {
                 connection.write(ByteBuffer.wrap(CONTINUE));
             } else {
                 continueOwed = true;
@@ -205,27 +184,25 @@ final class ServerConnection implements ConnectionHandler {
         }
         piece.get(body, bodyLength, n);
         bodyLength += n;
-        armReadTimer(config.bodyGapTimeout(), 408, "the request body stalled for ");
+        guardArrival(config.bodyGapTimeout(), 408, "the request body stalled for ");
     }
 
     private void onRequestComplete(boolean moreBytes) {
         byte[] content = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         body = null;
         boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol();
-        Exchange exchange = new Exchange(new Request(head, content, connection.remoteAddress(), loop), keepAlive);
-        if (!keepAlive) {
-            noMoreRequests = true;   // answer this one, then close
-        }
-        exchanges.add(exchange);
+        ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop),
+                keepAlive);
+        responses.add(exchange);
         server.requestReceived();
         // The reading side moves on first: a handler may answer at once, and what happens after
         // the answer (idle timer, close) depends on where the reading side is.
-        if (noMoreRequests) {
-            stopReading();
+        if (!keepAlive) {
+            finishing();   // answer this one, then close
         } else {
             state = moreBytes ? State.READING_HEAD : State.IDLE;
-            cancelReadTimer();   // a partial next head arms the header timer; idleness is watched apart
-            if (exchanges.size() >= config.maxPipelined()) {
+            cancelArrivalTimer();   // a partial next head arms the header timer; idleness is watched apart
+            if (responses.size() >= config.maxPipelined()) {
                 // At most maxPipelined requests in flight: read no more (and onData holds what is
                 // left of this read) until a response goes out.
                 connection.pauseReading();
@@ -235,7 +212,7 @@ final class ServerConnection implements ConnectionHandler {
     }
 
     // region dispatch
-    private void dispatch(Exchange exchange) {
+    private void dispatch(ServerExchange exchange) {
         Promise<Response> answer;
         try {
             answer = server.handler().handle(exchange.request, loop);
@@ -245,217 +222,55 @@ final class ServerConnection implements ConnectionHandler {
         exchange.answer = answer;
         if (answer.isDone()) {
             // Answered at once (most handlers): no listener, no timer, no extra turn of the loop.
-            answered(exchange, answer.isSucceeded() ? answer.resultNow() : failureResponse(exchange, answer.failureNow()));
+            responses.answered(exchange, answer.isSucceeded() ? answer.resultNow() : failureResponse(exchange, answer.failureNow()));
             return;
         }
         exchange.deadline = loop.schedule(config.responseTimeout(), () -> {
             exchange.answer.cancel(new TimeoutException("no answer within " + config.responseTimeout().toMillis() + " ms"));
-            answered(exchange, errorResponse(503, "the handler did not answer within "
+            responses.answered(exchange, Response.error(503, "the handler did not answer within "
                     + config.responseTimeout().toMillis() + " ms"));
         });
         answer.onComplete((response, failure) -> {
             exchange.deadline.cancel();
-            answered(exchange, failure == null ? response : failureResponse(exchange, failure));
+            responses.answered(exchange, failure == null ? response : failureResponse(exchange, failure));
         });
     }
     // endregion dispatch
 
-    private Response failureResponse(Exchange exchange, Throwable failure) {
+    private Response failureResponse(ServerExchange exchange, Throwable failure) {
         if (failure instanceof HttpError error) {
-            return errorResponse(error.status(), error.getMessage());
+            return Response.error(error.status(), error.getMessage());
         }
         if (failure instanceof CancellationException) {
-            return errorResponse(503, "the request was cancelled");
+            return Response.error(503, "the request was cancelled");
         }
         // Through Log, which never throws: whatever happens to logging, the 500 must go out.
         Log.log(LOG, System.Logger.Level.ERROR, "handler failed for " + exchange.request, failure);
-        return errorResponse(500, "the handler failed; the server log has the details");
-    }
-
-    private void answered(Exchange exchange, Response response) {
-        if (exchange.response != null || !connection.isOpen()) {
-            response.release();   // already answered (a timeout won the race), or nobody to tell
-            return;
-        }
-        exchange.response = response;
-        writeReady();
+        return Response.error(500, "the handler failed; the server log has the details");
     }
     // endregion reading
 
-    // region writing
-    // region writeReady
-    /** Writes every answered exchange at the front of the queue, in order. */
-    private void writeReady() {
-        while (!streaming && !exchanges.isEmpty() && exchanges.peek().response != null) {
-            Exchange exchange = exchanges.peek();
-            if (!writeResponse(exchange)) {
-                return;   // a stream started; it calls back when it ends
-            }
-            exchanges.poll();
-            finished(exchange);
-        }
-    }
-    // endregion writeReady
-
-    // region writeResponse
-    /** True if the response is fully queued; false if it is streaming. */
-    private boolean writeResponse(Exchange exchange) {
-        Response response = exchange.response;
-        ResponseBody body = response.content();
-        ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
-        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
-                && !response.saysClose();
-        if (!writeHead(exchange.request, response, framing, keepAlive)) {
-            // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
-            response.release();
-            exchange.response = errorResponse(500, "the response could not be sent; the server log has the details");
-            return writeResponse(exchange);
-        }
-        if (!keepAlive) {
-            noMoreRequests = true;
-        }
-        if (!framing.sendsBody()) {
-            response.release();   // a file that HEAD, 204 or 304 does not send; a stream is never started
-            connection.write(writer.take());
-        } else {
-            switch (body) {
-                case ResponseBody.Bytes bytes -> {
-                    byte[] content = bytes.content();
-                    if (content.length <= SMALL_BODY) {
-                        connection.write(writer.body(content).take());   // one copy, one buffer, one write
-                    } else {
-                        connection.write(writer.take());
-                        connection.write(ByteBuffer.wrap(content));
-                    }
-                }
-                case ResponseBody.FileRegion file -> {
-                    connection.write(writer.take());
-                    connection.writeFile(file.file(), 0, file.length());   // zero-copy; the connection closes it
-                }
-                case ResponseBody.Stream stream -> {
-                    connection.write(writer.take());
-                    startStream(exchange, stream, framing);
-                    return false;
-                }
-            }
-        }
-        watchForStall();
-        return true;
-    }
-    // endregion writeResponse
-
-    /** Writes the head into the writer as the framing says; false if the writer refused a field (logged). */
-    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive) {
-        writer.reset();   // shared by the loop's connections: start clean
-        try {
-            writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
-            for (int i = 0; i < response.fields().size(); i += 2) {
-                writer.field(response.fields().get(i), response.fields().get(i + 1));
-            }
-        } catch (RuntimeException e) {
-            writer.reset();
-            Log.log(LOG, System.Logger.Level.ERROR, "the response to " + request + " has a field that cannot be sent", e);
-            return false;
-        }
-        if (framing.lengthField()) {
-            writer.contentLength(switch (response.content()) {
-                case ResponseBody.Bytes bytes -> bytes.content().length;
-                case ResponseBody.FileRegion file -> file.length();
-                case ResponseBody.Stream stream -> throw new AssertionError("a stream has no length to declare");
-            });
-        } else if (framing.chunkedField()) {
-            writer.chunked();
-        }
-        if (!keepAlive && !response.saysClose()) {
-            writer.field("Connection", "close");
-        } else if (request != null && request.version() == HttpVersion.HTTP_1_0) {
-            writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
-        }
-        writer.endHead();
-        return true;
-    }
-
-    /** Hands the stream to its producer; the exchange ends when the producer ends the stream. */
-    private void startStream(Exchange exchange, ResponseBody.Stream stream, ResponseFraming framing) {
-        streaming = true;
-        Stream out = new Stream(exchange, framing.endsWithClose());
-        try {
-            stream.producer().accept(out);
-        } catch (RuntimeException e) {
-            // The head is out, so no 500 can follow: the body is cut short, which the client can tell.
-            Log.log(LOG, System.Logger.Level.ERROR, "the body stream of " + exchange.request + " failed", e);
-            out.fail();
-        }
-    }
-
-    /** The streamed body of the exchange at the front of the queue. */
-    private final class Stream implements Response.ResponseStream {
-        private final Exchange exchange;
-        private final boolean raw;
-        private boolean ended;
-
-        Stream(Exchange exchange, boolean raw) {
-            this.exchange = exchange;
-            this.raw = raw;
-        }
-
-        @Override
-        public Promise<Void> write(ByteBuffer data) {
-            if (ended || !connection.isOpen()) {
-                return Promise.failed(loop, new java.nio.channels.ClosedChannelException());
-            }
-            connection.write(raw ? data : writer.chunk(data).take());
-            watchForStall();
-            return connection.drained();
-        }
-
-        @Override
-        public void end() {
-            if (ended || !connection.isOpen()) {
-                return;
-            }
-            ended = true;
-            if (!raw) {
-                connection.write(writer.lastChunk(io.rawloop.http.Headers.EMPTY).take());
-            }
-            streaming = false;
-            exchanges.poll();
-            finished(exchange);
-            writeReady();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !ended && connection.isOpen();
-        }
-
-        /**
-         * The producer failed after the head went out: close without the end of the body. Chunked,
-         * the missing last chunk tells the client; close-delimited, a clean close would look like
-         * the whole body, so it is a reset.
-         */
-        void fail() {
-            ended = true;
-            if (raw) {
-                connection.abort();
-            } else {
-                connection.close();
-            }
+    // region after each response
+    @Override
+    public void lastResponse() {
+        if (reading()) {
+            finishing();
         }
     }
 
     /** After a response is fully queued: read on, go idle, or close. */
-    private void finished(Exchange exchange) {
+    @Override
+    public void responseQueued() {
         server.responseSent();
-        if (continueOwed && exchanges.isEmpty() && state == State.READING_BODY) {
+        if (continueOwed && responses.isEmpty() && state == State.READING_BODY) {
             continueOwed = false;
             connection.write(ByteBuffer.wrap(CONTINUE));
         }
-        if (exchanges.isEmpty() && (noMoreRequests || server.isShuttingDown() && state == State.IDLE)) {
+        if (responses.isEmpty() && (state == State.FINISHING || server.isShuttingDown() && state == State.IDLE)) {
             closeInStages();
             return;
         }
-        if (exchanges.size() < config.maxPipelined() && state != State.CLOSING) {
+        if (responses.size() < config.maxPipelined() && reading()) {
             if (held == null) {
                 connection.resumeReading();
             } else if (!heldQueued) {
@@ -463,7 +278,7 @@ final class ServerConnection implements ConnectionHandler {
                 loop.callSoon(this::readHeld);   // not from here: we may be inside onData's parsing
             }
         }
-        if (state == State.IDLE && exchanges.isEmpty()) {
+        if (state == State.IDLE && responses.isEmpty()) {
             lastActivity = loop.nanoTime();
             watchIdleness();
         }
@@ -481,7 +296,7 @@ final class ServerConnection implements ConnectionHandler {
         long left = Math.max(0, config.idleTimeout().toNanos() - idleFor);
         idleTimer = loop.schedule(Duration.ofNanos(left), () -> {
             idleTimer = null;
-            boolean idle = state == State.IDLE && exchanges.isEmpty();
+            boolean idle = state == State.IDLE && responses.isEmpty();
             if (idle && loop.nanoTime() - lastActivity >= config.idleTimeout().toNanos()) {
                 connection.close();   // keep-alive idle: nothing to say
             } else if (idle) {
@@ -489,94 +304,55 @@ final class ServerConnection implements ConnectionHandler {
             }
         });
     }
-
-    /** Closes a connection whose pending bytes stop moving for the write-stall timeout. */
-    private void watchForStall() {
-        if (stallTimer != null || connection.pendingBytes() == 0) {
-            return;
-        }
-        writtenAtLastCheck = connection.bytesWritten();
-        stallTimer = loop.schedule(config.writeStallTimeout(), () -> {
-            stallTimer = null;
-            if (connection.pendingBytes() == 0) {
-                return;
-            }
-            if (connection.bytesWritten() == writtenAtLastCheck) {
-                server.writeStalled();
-                connection.abort();   // the client stopped reading: nothing useful can be sent
-            } else {
-                watchForStall();
-            }
-        });
-    }
-    // endregion writing
+    // endregion after each response
 
     // region errors and closing
     /** Answers a bad request with its status and a short reason, in order, then closes. */
     private void reject(int status, String reason) {
-        if (noMoreRequests && state == State.CLOSING) {
+        if (!reading()) {
             return;
         }
-        noMoreRequests = true;
-        stopReading();
-        Exchange exchange = new Exchange(null, false);
-        exchange.response = errorResponse(status, reason);
-        exchanges.add(exchange);
+        finishing();
+        responses.add(ServerExchange.rejection(Response.error(status, reason)));
         server.requestRejected();
-        writeReady();
+        responses.writeReady();
     }
 
-    private static Response errorResponse(int status, String reason) {
-        return Response.text(status, status + " " + HttpStatus.reason(status) + ": " + reason + "\n");
-    }
-
-    /** No more requests will be read from this connection (bytes that come are discarded). */
-    private void stopReading() {
-        state = State.CLOSING;
-        cancelReadTimer();
+    /** No more requests will be read; the answers in flight go out, then the connection closes. */
+    private void finishing() {
+        state = State.FINISHING;
+        cancelArrivalTimer();
     }
 
     /** FIN after the last response, discard what the client still sends, close on its FIN. */
     private void closeInStages() {
-        stopReading();
+        state = State.DRAINING;
+        cancelArrivalTimer();
         connection.resumeReading();   // keep reading, so that unread input does not turn into a reset
         connection.shutdownOutput();
-        readTimer = loop.schedule(DRAIN, connection::close);
+        drainTimer = loop.schedule(DRAIN, connection::close);
     }
 
     @Override
     public void onEndOfStream(TcpConnection c) {
-        if (state == State.CLOSING || exchanges.isEmpty()) {
+        if (state == State.DRAINING || responses.isEmpty()) {
             c.close();
             return;
         }
         // A half-closed client still reads its answers (RFC 9112 §9.6): finish them, then close.
-        noMoreRequests = true;
-        state = State.CLOSING;
-        cancelReadTimer();
+        finishing();
     }
 
     @Override
     public void onClose(TcpConnection c, Throwable cause) {
-        cancelReadTimer();
+        cancelArrivalTimer();
         if (idleTimer != null) {
             idleTimer.cancel();
         }
-        if (stallTimer != null) {
-            stallTimer.cancel();
+        if (drainTimer != null) {
+            drainTimer.cancel();
         }
-        for (Exchange exchange : exchanges) {
-            if (exchange.deadline != null) {
-                exchange.deadline.cancel();
-            }
-            if (exchange.answer != null) {
-                exchange.answer.cancel();   // nobody is left to answer: stop the handler's work
-            }
-            if (exchange.response != null) {
-                exchange.response.release();   // a file that will never be sent
-            }
-        }
-        exchanges.clear();
+        responses.closed();   // the handlers' unfinished work is cancelled, unsent files closed
         server.connectionClosed(this, loop);
     }
 
@@ -587,7 +363,7 @@ final class ServerConnection implements ConnectionHandler {
      */
     void shutdown() {
         boolean betweenRequests = state == State.IDLE || state == State.READING_HEAD && parser.atMessageBoundary();
-        if (betweenRequests && exchanges.isEmpty()) {
+        if (betweenRequests && responses.isEmpty()) {
             closeInStages();
         }
     }
@@ -597,18 +373,18 @@ final class ServerConnection implements ConnectionHandler {
         connection.close();
     }
 
-    private void armReadTimer(Duration timeout, int status, String what) {
-        cancelReadTimer();
-        readTimer = loop.schedule(timeout, () -> {
-            readTimer = null;
+    private void guardArrival(Duration timeout, int status, String what) {
+        cancelArrivalTimer();
+        arrivalTimer = loop.schedule(timeout, () -> {
+            arrivalTimer = null;
             reject(status, what + timeout.toMillis() + " ms");
         });
     }
 
-    private void cancelReadTimer() {
-        if (readTimer != null) {
-            readTimer.cancel();
-            readTimer = null;
+    private void cancelArrivalTimer() {
+        if (arrivalTimer != null) {
+            arrivalTimer.cancel();
+            arrivalTimer = null;
         }
     }
     // endregion errors and closing

@@ -1,0 +1,282 @@
+package io.rawloop.server;
+
+import io.rawloop.http.HttpVersion;
+import io.rawloop.http.HttpWriter;
+import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.Log;
+import io.rawloop.loop.Promise;
+import io.rawloop.loop.TcpConnection;
+import io.rawloop.loop.Timer;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * The writing half of a {@link ServerConnection}: the exchanges in the order their requests
+ * came, and the writing of each answer once it reaches the front (RFC 9112 §9.3.2: pipelined
+ * responses go out in request order, whatever order the handlers finish in).
+ *
+ * <p>Each answer is framed by {@link ResponseFraming} from its kind of body, then queued on the
+ * connection: a small body in the same buffer as its head, a large one behind it, a file
+ * zero-copy, a stream as its producer writes it (nothing behind it goes out until it ends). After
+ * each answer is queued the reading side hears of it ({@link Owner#responseQueued()}); a
+ * response after which the connection must close tells it first ({@link Owner#lastResponse()}).
+ * A response that stops moving for the write-stall timeout aborts the connection.
+ */
+final class ResponseWriter {
+
+    /** What the reading side hears from the writing side. */
+    interface Owner {
+        /** The response now being written is the connection's last: read no more requests. */
+        void lastResponse();
+
+        /** A response is fully queued on the connection (the exchange has left the queue). */
+        void responseQueued();
+    }
+
+    private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
+    private static final int SMALL_BODY = 8 * 1024;
+    private static final System.Logger LOG = System.getLogger("io.rawloop.server");
+    /** One writer per loop thread; see {@link #writer}. */
+    private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
+
+    private final HttpServer server;
+    private final TcpConnection connection;
+    private final EventLoop loop;
+    private final Owner owner;
+    /**
+     * The loop's writer, shared by all its connections: every use fills it and takes the bytes
+     * out before returning, so none needs its own (which would hold 1 KiB per idle connection).
+     */
+    private final HttpWriter writer = WRITERS.get();
+    private final ArrayDeque<ServerExchange> queue = new ArrayDeque<>();
+    /** The exchange at the front is streaming: nothing behind it may be written. */
+    private boolean streaming;
+    /** Guards a response that stops moving (the write-stall timeout). */
+    private Timer stallTimer;
+    private long writtenAtLastCheck;
+
+    ResponseWriter(HttpServer server, TcpConnection connection, Owner owner) {
+        this.server = server;
+        this.connection = connection;
+        this.loop = connection.loop();
+        this.owner = owner;
+    }
+
+    /** Puts an exchange at the back of the queue. */
+    void add(ServerExchange exchange) {
+        queue.add(exchange);
+    }
+
+    /** Exchanges read and not yet fully written. */
+    int size() {
+        return queue.size();
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /** The handler answered (or its deadline did): the response goes out once it is at the front. */
+    void answered(ServerExchange exchange, Response response) {
+        if (exchange.response != null || !connection.isOpen()) {
+            response.release();   // already answered (a timeout won the race), or nobody to tell
+            return;
+        }
+        exchange.response = response;
+        writeReady();
+    }
+
+    // region writeReady
+    /** Writes every answered exchange at the front of the queue, in order. */
+    void writeReady() {
+        while (!streaming && !queue.isEmpty() && queue.peek().response != null) {
+            ServerExchange exchange = queue.peek();
+            if (!writeResponse(exchange)) {
+                return;   // a stream started; it calls back when it ends
+            }
+            queue.poll();
+            owner.responseQueued();
+        }
+    }
+    // endregion writeReady
+
+    // region writeResponse
+    /** True if the response is fully queued; false if it is streaming. */
+    private boolean writeResponse(ServerExchange exchange) {
+        Response response = exchange.response;
+        ResponseBody body = response.content();
+        ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
+        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
+                && !response.saysClose();
+        if (!writeHead(exchange.request, response, framing, keepAlive)) {
+            // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
+            response.release();
+            exchange.response = Response.error(500, "the response could not be sent; the server log has the details");
+            return writeResponse(exchange);
+        }
+        if (!keepAlive) {
+            owner.lastResponse();
+        }
+        if (!framing.sendsBody()) {
+            response.release();   // a file that HEAD, 204 or 304 does not send; a stream is never started
+            connection.write(writer.take());
+        } else {
+            switch (body) {
+                case ResponseBody.Bytes bytes -> {
+                    byte[] content = bytes.content();
+                    if (content.length <= SMALL_BODY) {
+                        connection.write(writer.body(content).take());   // one copy, one buffer, one write
+                    } else {
+                        connection.write(writer.take());
+                        connection.write(ByteBuffer.wrap(content));
+                    }
+                }
+                case ResponseBody.FileRegion file -> {
+                    connection.write(writer.take());
+                    connection.writeFile(file.file(), 0, file.length());   // zero-copy; the connection closes it
+                }
+                case ResponseBody.Stream stream -> {
+                    connection.write(writer.take());
+                    startStream(exchange, stream, framing);
+                    return false;
+                }
+            }
+        }
+        watchForStall();
+        return true;
+    }
+    // endregion writeResponse
+
+    /** Writes the head into the writer as the framing says; false if the writer refused a field (logged). */
+    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive) {
+        writer.reset();   // shared by the loop's connections: start clean
+        try {
+            writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
+            for (int i = 0; i < response.fields().size(); i += 2) {
+                writer.field(response.fields().get(i), response.fields().get(i + 1));
+            }
+        } catch (RuntimeException e) {
+            writer.reset();
+            Log.log(LOG, System.Logger.Level.ERROR, "the response to " + request + " has a field that cannot be sent", e);
+            return false;
+        }
+        if (framing.lengthField()) {
+            writer.contentLength(switch (response.content()) {
+                case ResponseBody.Bytes bytes -> bytes.content().length;
+                case ResponseBody.FileRegion file -> file.length();
+                case ResponseBody.Stream stream -> throw new AssertionError("a stream has no length to declare");
+            });
+        } else if (framing.chunkedField()) {
+            writer.chunked();
+        }
+        if (!keepAlive && !response.saysClose()) {
+            writer.field("Connection", "close");
+        } else if (keepAlive && request != null && request.version() == HttpVersion.HTTP_1_0) {
+            writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
+        }
+        writer.endHead();
+        return true;
+    }
+
+    /** Hands the stream to its producer; the exchange ends when the producer ends the stream. */
+    private void startStream(ServerExchange exchange, ResponseBody.Stream stream, ResponseFraming framing) {
+        streaming = true;
+        Stream out = new Stream(framing.endsWithClose());
+        try {
+            stream.producer().accept(out);
+        } catch (RuntimeException e) {
+            // The head is out, so no 500 can follow: the body is cut short, which the client can tell.
+            Log.log(LOG, System.Logger.Level.ERROR, "the body stream of " + exchange.request + " failed", e);
+            out.fail();
+        }
+    }
+
+    /** The streamed body of the exchange at the front of the queue. */
+    private final class Stream implements BodyWriter {
+        /** Close-delimited (HTTP/1.0): bytes as they are, no chunk framing. */
+        private final boolean raw;
+        private boolean ended;
+
+        Stream(boolean raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public Promise<Void> write(ByteBuffer data) {
+            if (ended || !connection.isOpen()) {
+                return Promise.failed(loop, new ClosedChannelException());
+            }
+            connection.write(raw ? data : writer.chunk(data).take());
+            watchForStall();
+            return connection.drained();
+        }
+
+        @Override
+        public void end() {
+            if (ended || !connection.isOpen()) {
+                return;
+            }
+            ended = true;
+            if (!raw) {
+                connection.write(writer.lastChunk(io.rawloop.http.Headers.EMPTY).take());
+            }
+            streaming = false;
+            queue.poll();
+            owner.responseQueued();
+            writeReady();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !ended && connection.isOpen();
+        }
+
+        /**
+         * The producer failed after the head went out: close without the end of the body. Chunked,
+         * the missing last chunk tells the client; close-delimited, a clean close would look like
+         * the whole body, so it is a reset.
+         */
+        void fail() {
+            ended = true;
+            if (raw) {
+                connection.abort();
+            } else {
+                connection.close();
+            }
+        }
+    }
+
+    /** Closes a connection whose pending bytes stop moving for the write-stall timeout. */
+    private void watchForStall() {
+        if (stallTimer != null || connection.pendingBytes() == 0) {
+            return;
+        }
+        writtenAtLastCheck = connection.bytesWritten();
+        stallTimer = loop.schedule(server.config().writeStallTimeout(), () -> {
+            stallTimer = null;
+            if (connection.pendingBytes() == 0) {
+                return;
+            }
+            if (connection.bytesWritten() == writtenAtLastCheck) {
+                server.writeStalled();
+                connection.abort();   // the client stopped reading: nothing useful can be sent
+            } else {
+                watchForStall();
+            }
+        });
+    }
+
+    /** The connection has closed: every exchange still queued is abandoned. */
+    void closed() {
+        if (stallTimer != null) {
+            stallTimer.cancel();
+        }
+        for (ServerExchange exchange : queue) {
+            exchange.abandon();
+        }
+        queue.clear();
+    }
+}
