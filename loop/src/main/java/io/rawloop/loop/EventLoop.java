@@ -15,12 +15,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One thread, one {@link Selector}, a queue of ready callbacks and a heap of timers: asyncio's
@@ -74,20 +71,14 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Shared by every connection of the loop: one read at a time happens on one thread. */
     private static final int READ_BUFFER_SIZE = 64 * 1024;
 
-    // Values of wakeState. A producer must call selector.wakeup() only when it sees SELECTING.
-    private static final int AWAKE = 0;
-    private static final int SELECTING = 1;
-
     private final String name;
     private final Clock clock;
     private final Selector selector;
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Inbox inbox;
     private final TimerQueue timers = new TimerQueue();
     private final OffloadPool offload;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
-    private final AtomicBoolean closed = new AtomicBoolean();
     /** Claimed by the one thread that runs {@link #closeNow}. */
     private final AtomicBoolean closing = new AtomicBoolean();
     private final List<Signals.Hook> signalHooks = new ArrayList<>();
@@ -100,25 +91,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     private boolean lastSelectFoundKeys;
     private long timerSequence;
 
-    // Figures for LoopStats. Written by the loop thread only; read from anywhere, possibly stale.
-    private long iterations;
-    private long callbacksRun;
-    private long callbackErrors;
-    private long timersFired;
-    private long timerLagTotalNanos;
-    private long timerLagMaxNanos;
-    private int registeredChannels;
-    /** Heap bytes in the outgoing queues of this loop's connections; kept by {@link OutgoingQueue}. */
-    long queuedBytes;
+    /** Figures for {@link LoopStats}; {@link OutgoingQueue} keeps their queued bytes. */
+    final LoopFigures figures = new LoopFigures();
     /**
      * The array an {@link OutgoingQueue} gathers buffers into for one {@code writev}, shared by the
      * loop's connections (it is empty between calls): per connection it would be 272 bytes held
      * by every idle one.
      */
     final ByteBuffer[] gatherBatch = new ByteBuffer[OutgoingQueue.MAX_GATHER];
-    private final AtomicLong wakeups = new AtomicLong();
 
-    private EventLoop(Builder builder) {
+    EventLoop(EventLoopBuilder builder) {
         this.name = builder.name;
         this.clock = builder.clock;
         this.offload = new OffloadPool(name, builder.offloadThreads, builder.offloadQueue, builder.offloadExecutor);
@@ -127,6 +109,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for event loop " + name, e);
         }
+        this.inbox = new Inbox(selector, name);
     }
 
     /** A loop with the real clock and default settings. */
@@ -135,8 +118,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /** Settings for a new loop: name, clock, offload pool. */
-    public static Builder builder() {
-        return new Builder();
+    public static EventLoopBuilder builder() {
+        return new EventLoopBuilder();
     }
 
     // region runOnce
@@ -152,7 +135,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         enqueueExecutedTasks();
         enqueueDueTimers();                                           // 4. timers to ready
         runReadyCallbacks();                                          // 5. run ready
-        iterations++;
+        figures.iterations++;
     }
     // endregion runOnce
 
@@ -175,14 +158,14 @@ public final class EventLoop implements Executor, AutoCloseable {
     // endregion selectTimeout
 
     // region select
-    /** Phase 2. The wakeState dance makes {@link #execute} wake us only while we may block. */
+    /** Phase 2. The inbox's wake state makes {@link #execute} wake us only while we may block. */
     private void select(long timeoutMillis) {
         try {
             if (timeoutMillis == 0) {
                 lastSelectFoundKeys = selector.selectNow() > 0;
                 return;
             }
-            wakeState.set(SELECTING);
+            inbox.selecting();
             try {
                 // A task may have arrived before SELECTING was visible to its producer, who then
                 // did not wake us: look once more before blocking.
@@ -194,7 +177,7 @@ public final class EventLoop implements Executor, AutoCloseable {
                     lastSelectFoundKeys = selector.select(timeoutMillis) > 0;
                 }
             } finally {
-                wakeState.lazySet(AWAKE);
+                inbox.awake();
             }
         } catch (IOException e) {
             // Selector.select fails only when the selector itself is broken; nothing can go on.
@@ -224,10 +207,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Phase 3b: tasks handed in by {@link #execute} from any thread. */
     private void enqueueExecutedTasks() {
-        Runnable task;
-        while ((task = inbox.poll()) != null) {
-            ready.add(task);
-        }
+        inbox.drainTo(ready);
     }
 
     // region dueTimers
@@ -250,12 +230,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     private void runReadyCallbacks() {
         for (int n = ready.size(); n > 0; n--) {
             Runnable callback = ready.poll();
-            callbacksRun++;
+            figures.callbacksRun++;
             try {
                 callback.run();
             } catch (Throwable t) {
                 // A failing callback must not take every other connection down with it.
-                callbackErrors++;
+                figures.callbackErrors++;
                 try {
                     Log.error("callback failed on event loop " + name, t);
                 } catch (Throwable loggingFailed) {
@@ -336,7 +316,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Asks the loop to return from {@link #run()} after the current iteration. Any thread. */
     public void stop() {
         stopRequested = true;
-        wakeUpIfSelecting();
+        inbox.wakeUpIfSelecting();
     }
 
     /** True while some thread runs the loop. */
@@ -366,7 +346,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private synchronized void claim(Thread runner) {
-        if (closed.get()) {
+        if (inbox.isShut()) {
             throw new IllegalStateException("event loop " + name + " is closed");
         }
         if (thread != null) {
@@ -400,21 +380,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     @Override
     public void execute(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        if (closed.get()) {
-            throw new RejectedExecutionException("event loop " + name + " is closed");
-        }
-        inbox.add(task);
-        if (closed.get() && inbox.remove(task)) {
-            // close() raced us: it set closed after our first look and may have drained the inbox
-            // for the last time before our task got in. Whoever takes the task out decides: the
-            // closing thread runs every task it drains after setting closed, and one that we take
-            // back is refused. So each task is run or refused, never dropped.
-            throw new RejectedExecutionException("event loop " + name + " is closed");
-        }
-        if (thread != Thread.currentThread()) {
-            wakeUpIfSelecting();
-        }
+        inbox.add(Objects.requireNonNull(task, "task"), thread != Thread.currentThread());
     }
 
     /**
@@ -432,14 +398,6 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
         });
         return result;
-    }
-
-    private void wakeUpIfSelecting() {
-        // Read before the CAS: a busy loop is AWAKE, and then the producer writes nothing shared.
-        if (wakeState.get() == SELECTING && wakeState.compareAndSet(SELECTING, AWAKE)) {
-            wakeups.incrementAndGet();
-            selector.wakeup();
-        }
     }
 
     /** Queues {@code callback} to run in a later iteration (asyncio's call_soon). Loop thread. */
@@ -480,12 +438,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     void recordTimerLag(long deadline) {
-        long lag = Math.max(0, clock.nanoTime() - deadline);
-        timersFired++;
-        timerLagTotalNanos += lag;
-        if (lag > timerLagMaxNanos) {
-            timerLagMaxNanos = lag;
-        }
+        figures.timerFired(deadline, clock.nanoTime());
     }
     // endregion timers
 
@@ -551,14 +504,14 @@ public final class EventLoop implements Executor, AutoCloseable {
         checkInLoop("register");
         channel.configureBlocking(false);
         SelectionKey key = channel.register(selector, ops, owner);
-        registeredChannels++;
+        figures.registeredChannels++;
         return key;
     }
     // endregion register
 
     /** Called once by a {@link Selectable} whose channel has been closed. */
     void deregistered() {
-        registeredChannels--;
+        figures.registeredChannels--;
     }
 
     /** Called by a {@link Selectable} that has readiness to handle: it runs in phase 5. */
@@ -601,9 +554,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * figures may be a little stale.
      */
     public LoopStats stats() {
-        return new LoopStats(iterations, callbacksRun, callbackErrors, wakeups.get(), timers.size(),
-                timersFired, timersFired == 0 ? 0 : timerLagTotalNanos / timersFired, timerLagMaxNanos,
-                registeredChannels, ready.size(), queuedBytes);
+        return figures.snapshot(inbox.wakeups(), timers.size(), ready.size());
     }
 
     // region close
@@ -643,7 +594,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void closeNow() {
         if (!closing.compareAndSet(false, true)) {
-            while (!closed.get()) {   // another thread is closing it (the loop's own): wait for it
+            while (!inbox.isShut()) {   // another thread is closing it (the loop's own): wait for it
                 Thread.onSpinWait();
             }
             return;
@@ -662,7 +613,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             // Let the close callbacks those closes queued run, then stop taking work: once closed
             // is set, execute() refuses, and the tasks that got in before it run here.
             runOnce(false);
-            closed.set(true);
+            inbox.shut();
             enqueueExecutedTasks();
             // Until nothing is left (a task's promise listeners come a turn later), but bounded.
             for (int turns = 0; !ready.isEmpty() && turns < CLOSING_TURNS; turns++) {
@@ -670,7 +621,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
         } finally {
             thread = null;
-            closed.set(true);
+            inbox.shut();
             offload.shutdown();
             try {
                 selector.close();
@@ -682,67 +633,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** True once {@link #close()} has finished. */
     public boolean isClosed() {
-        return closed.get();
+        return inbox.isShut();
     }
     // endregion close
 
     @Override
     public String toString() {
         return "EventLoop[" + name + (isRunning() ? ", running" : "") + (isClosed() ? ", closed" : "") + "]";
-    }
-
-    /** Settings for a new {@link EventLoop}. */
-    public static final class Builder {
-        private static final AtomicLong COUNTER = new AtomicLong();
-
-        private String name = "rawloop-" + COUNTER.incrementAndGet();
-        private Clock clock = Clock.system();
-        private int offloadThreads = Runtime.getRuntime().availableProcessors();
-        private int offloadQueue = 10_000;
-        private Executor offloadExecutor;
-
-        private Builder() {
-        }
-
-        /** The loop's name, used for its thread and in every error message. */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** The clock timers run on; a {@link ManualClock} for tests. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Threads of the loop's own offload pool (default: available processors). */
-        public Builder offloadThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("offload threads must be at least 1, not " + threads);
-            }
-            this.offloadThreads = threads;
-            return this;
-        }
-
-        /** Tasks the offload pool queues before it refuses more (default 10,000). */
-        public Builder offloadQueue(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("offload queue must hold at least 1 task, not " + capacity);
-            }
-            this.offloadQueue = capacity;
-            return this;
-        }
-
-        /** Offloads to {@code executor} (shared, not shut down by the loop) instead of an own pool. */
-        public Builder offloadExecutor(Executor executor) {
-            this.offloadExecutor = Objects.requireNonNull(executor, "executor");
-            return this;
-        }
-
-        /** The loop, ready to {@link EventLoop#run()}. */
-        public EventLoop build() {
-            return new EventLoop(this);
-        }
     }
 }

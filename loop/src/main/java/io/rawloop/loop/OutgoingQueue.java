@@ -61,7 +61,7 @@ final class OutgoingQueue {
     void add(ByteBuffer buffer) {
         parts.add(buffer);
         bytes += buffer.remaining();
-        loop.queuedBytes += buffer.remaining();
+        loop.figures.queuedBytes += buffer.remaining();
     }
 
     void add(FileChannel file, long position, long count) {
@@ -120,7 +120,7 @@ final class OutgoingQueue {
                     parts.poll();
                 }
                 complete = written == wanted;
-                loop.queuedBytes -= written;
+                loop.figures.queuedBytes -= written;
             }
             total += written;
             bytes -= written;
@@ -136,7 +136,7 @@ final class OutgoingQueue {
             if (part instanceof FileRegion region) {
                 region.close();
             } else if (part instanceof ByteBuffer b) {
-                loop.queuedBytes -= b.remaining();
+                loop.figures.queuedBytes -= b.remaining();
             }
         }
         parts.clear();

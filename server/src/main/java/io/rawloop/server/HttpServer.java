@@ -35,7 +35,7 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConfig config;
     private final Handler handler;
     private final EventLoopGroup group;
-    private final Map<EventLoop, Loop> loops = new HashMap<>();
+    private final Map<EventLoop, PerLoop> loops = new HashMap<>();
     private final InetSocketAddress address;
     private volatile boolean shuttingDown;
     /** Set by the first {@link #shutdown()}; every later call returns it. */
@@ -49,8 +49,8 @@ public final class HttpServer implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong writeStalls = new AtomicLong();
 
-    /** What the server keeps per loop; touched only on that loop's thread. */
-    private static final class Loop {
+    /** What the server keeps for each of its loops (not a loop itself); touched only on that loop's thread. */
+    private static final class PerLoop {
         TcpListener listener;
         final Set<ServerConnection> connections = new HashSet<>();
         CompletableFuture<Void> drained;
@@ -65,7 +65,7 @@ public final class HttpServer implements AutoCloseable {
         this.group = new EventLoopGroup(loopCount, "rawloop-server", clock);
         try {
             for (EventLoop loop : group.loops()) {
-                loops.put(loop, new Loop());
+                loops.put(loop, new PerLoop());
             }
             List<TcpListener> listeners = group.listenOnEach(bindTo, 1024, cap, this::accept);
             for (TcpListener listener : listeners) {
@@ -97,7 +97,7 @@ public final class HttpServer implements AutoCloseable {
 
     private void accept(TcpConnection connection) {
         // The listener claimed this connection's place in the cap before accepting it.
-        Loop loop = loops.get(connection.loop());
+        PerLoop loop = loops.get(connection.loop());
         if (shuttingDown) {
             connection.close();
             cap.release();
@@ -113,7 +113,7 @@ public final class HttpServer implements AutoCloseable {
     void connectionClosed(ServerConnection connection, EventLoop on) {
         open.decrementAndGet();
         cap.release();
-        Loop loop = loops.get(on);
+        PerLoop loop = loops.get(on);
         loop.connections.remove(connection);
         if (loop.drained != null && loop.connections.isEmpty()) {
             loop.deadline.cancel();
@@ -134,8 +134,8 @@ public final class HttpServer implements AutoCloseable {
         }
         shuttingDown = true;
         List<CompletableFuture<Void>> perLoop = new ArrayList<>();
-        for (Map.Entry<EventLoop, Loop> e : loops.entrySet()) {
-            Loop loop = e.getValue();
+        for (Map.Entry<EventLoop, PerLoop> e : loops.entrySet()) {
+            PerLoop loop = e.getValue();
             CompletableFuture<Void> drained = new CompletableFuture<>();
             perLoop.add(drained);
             e.getKey().execute(() -> {
@@ -186,7 +186,7 @@ public final class HttpServer implements AutoCloseable {
     /** The server's figures. Any thread. */
     public ServerStats stats() {
         long acceptFailures = 0;
-        for (Loop loop : loops.values()) {
+        for (PerLoop loop : loops.values()) {
             acceptFailures += loop.listener.acceptFailures();
         }
         return new ServerStats(open.get(), accepted.get(), requests.get(), responses.get(), rejected.get(),
