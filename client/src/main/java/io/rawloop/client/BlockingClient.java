@@ -6,6 +6,7 @@ import io.rawloop.http.HttpException;
 import io.rawloop.http.ResponseHead;
 import io.rawloop.http.ResponseParser;
 import java.io.ByteArrayOutputStream;
+import io.rawloop.loop.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -73,7 +74,7 @@ public final class BlockingClient implements AutoCloseable {
             socket.setSoTimeout((int) config.headerTimeout().toMillis());
             return socket;
         } catch (IOException e) {
-            closeQuietly(socket);
+            IoErrors.closeQuietly(socket);
             String where = request.hostKey();
             if (e instanceof UnknownHostException) {
                 throw failure(request, Kind.DNS, "cannot resolve host " + request.host(), e);
@@ -116,7 +117,7 @@ public final class BlockingClient implements AutoCloseable {
                         throw failure(request, Kind.CLOSED, "the server closed the connection after "
                                 + responseBytes + " bytes of the response", null);
                     }
-                    closeQuietly(socket);
+                    IoErrors.closeQuietly(socket);
                     return response(request, responseHead, body, parser);
                 }
                 responseBytes += n;
@@ -132,7 +133,7 @@ public final class BlockingClient implements AutoCloseable {
                             if (parser.head().keepAlive() && !data.hasRemaining()) {
                                 pool.addFirst(socket);
                             } else {
-                                closeQuietly(socket);
+                                IoErrors.closeQuietly(socket);
                             }
                             return response(request, responseHead, body, parser);
                         }
@@ -141,19 +142,19 @@ public final class BlockingClient implements AutoCloseable {
                 }
             }
         } catch (HttpException e) {
-            closeQuietly(socket);
+            IoErrors.closeQuietly(socket);
             Kind kind = e.status() == 413 ? Kind.TOO_LARGE : Kind.MALFORMED;
             throw failure(request, kind, (kind == Kind.TOO_LARGE ? "response too large: "
                     : "malformed response at byte " + e.offset() + ": ") + e.reason(), e);
         } catch (SocketTimeoutException e) {
-            closeQuietly(socket);
+            IoErrors.closeQuietly(socket);
             throw failure(request, Kind.HEADER_TIMEOUT, "no response within " + config.headerTimeout().toMillis()
                     + " ms (response-header timeout)", e);
         } catch (StaleConnection | HttpClientException e) {
-            closeQuietly(socket);
+            IoErrors.closeQuietly(socket);
             throw e;
         } catch (IOException e) {
-            closeQuietly(socket);
+            IoErrors.closeQuietly(socket);
             if (retryable && responseBytes == 0 && e instanceof SocketException) {
                 throw new StaleConnection(failure(request, Kind.RESET, "the connection was reset before any byte"
                         + " of the response (" + e.getMessage() + ")", e));
@@ -179,16 +180,8 @@ public final class BlockingClient implements AutoCloseable {
         for (ConcurrentLinkedDeque<Socket> sockets : idle.values()) {
             Socket s;
             while ((s = sockets.pollFirst()) != null) {
-                closeQuietly(s);
+                IoErrors.closeQuietly(s);
             }
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing: nothing left to tell anyone
         }
     }
 

@@ -3,6 +3,7 @@ package io.rawloop.client;
 import io.rawloop.client.HttpClientException.Kind;
 import io.rawloop.http.Headers;
 import io.rawloop.http.HttpWriter;
+import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.TcpConnection;
 import java.nio.ByteBuffer;
 
@@ -37,7 +38,7 @@ final class BodyPump {
         }
         exchange.request.source().next(client.loop()).onComplete((piece, failure) -> {
             if (failure != null) {
-                giveUp("the request body's source failed: " + Exchange.describe(failure), failure);
+                giveUp("the request body's source failed: " + IoErrors.reason(failure), failure);
             } else if (piece == null) {
                 finish();
             } else {

@@ -3,6 +3,7 @@ package io.rawloop.client;
 import io.rawloop.client.HttpClientException.Kind;
 import io.rawloop.http.Headers;
 import io.rawloop.http.ResponseHead;
+import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -133,7 +134,7 @@ final class Exchange {
                 : "after " + responseBytes + " bytes of the response";
         Kind kind = cause == null ? Kind.CLOSED : Kind.RESET;
         String what = cause == null ? "the server closed the connection " + progress
-                : "the connection was reset " + progress + " (" + describe(cause) + ")";
+                : "the connection was reset " + progress + " (" + IoErrors.reason(cause) + ")";
         HttpClientException error = failure(kind, what, cause);
         // A kept-alive connection the server closed just as we reused it: the request was not
         // processed, and an idempotent one may go again (RFC 9112 §9.3.1).
@@ -174,7 +175,4 @@ final class Exchange {
         }
     }
 
-    static String describe(Throwable t) {
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-    }
 }

@@ -1,6 +1,7 @@
 package io.rawloop.client;
 
 import io.rawloop.client.HttpClientException.Kind;
+import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import java.net.ConnectException;
@@ -154,15 +155,15 @@ final class HostPool {
 
     private HttpClientException connectFailure(Exchange e, Throwable failure) {
         if (failure instanceof UnknownHostException) {
-            return e.failure(Kind.DNS, "cannot resolve host " + host + " (" + Exchange.describe(failure) + ")", failure);
+            return e.failure(Kind.DNS, "cannot resolve host " + host + " (" + IoErrors.reason(failure) + ")", failure);
         }
         if (failure instanceof SocketTimeoutException) {
-            return e.failure(Kind.CONNECT_TIMEOUT, Exchange.describe(failure) + " (connect timeout)", failure);
+            return e.failure(Kind.CONNECT_TIMEOUT, IoErrors.reason(failure) + " (connect timeout)", failure);
         }
         if (failure instanceof ConnectException) {
-            return e.failure(Kind.REFUSED, Exchange.describe(failure), failure);
+            return e.failure(Kind.REFUSED, IoErrors.reason(failure), failure);
         }
-        return e.failure(Kind.REFUSED, "cannot connect to " + key + ": " + Exchange.describe(failure), failure);
+        return e.failure(Kind.REFUSED, "cannot connect to " + key + ": " + IoErrors.reason(failure), failure);
     }
     // endregion opening
 

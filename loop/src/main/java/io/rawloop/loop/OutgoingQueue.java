@@ -40,11 +40,7 @@ final class OutgoingQueue {
         }
 
         void close() {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // nothing more to do with a file we only read
-            }
+            IoErrors.closeQuietly(file);
         }
     }
 

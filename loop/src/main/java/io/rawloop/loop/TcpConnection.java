@@ -159,8 +159,7 @@ public final class TcpConnection extends Selectable {
     }
 
     private static IOException connectError(SocketAddress address, Throwable e) {
-        String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        ConnectException error = new ConnectException("connect to " + address + " failed: " + reason);
+        ConnectException error = new ConnectException("connect to " + address + " failed: " + IoErrors.reason(e));
         error.initCause(e);
         return error;
     }
@@ -289,28 +288,20 @@ public final class TcpConnection extends Selectable {
     public void writeFile(FileChannel file, long position, long count) {
         loop.checkInLoop("TcpConnection.writeFile");
         if (state == State.CLOSED) {
-            closeQuietly(file);
+            IoErrors.closeQuietly(file);
             return;
         }
         if (outputShutdownRequested || state == State.CLOSING) {
-            closeQuietly(file);
+            IoErrors.closeQuietly(file);
             throw new IllegalStateException("writeFile after " + (state == State.CLOSING ? "close()" : "shutdownOutput()")
                     + " on connection to " + remote);
         }
         if (count <= 0) {
-            closeQuietly(file);
+            IoErrors.closeQuietly(file);
             return;
         }
         outgoing.add(file, position, count);
         queueFlush();
-    }
-
-    private static void closeQuietly(FileChannel file) {
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // only read from
-        }
     }
 
     /** The first write of a turn queues one flush for the next turn; later writes join it. */
@@ -510,11 +501,7 @@ public final class TcpConnection extends Selectable {
             connectTimer.cancel();
         }
         outgoing.clear();
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more can be done about a failing close
-        }
+        IoErrors.closeQuietly(channel);
         if (key != null) {
             loop.deregistered();
         }
@@ -526,8 +513,7 @@ public final class TcpConnection extends Selectable {
     }
 
     private IOException ioError(String action, IOException e) {
-        String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return new IOException(action + " " + remote + " failed: " + reason, e);
+        return new IOException(action + " " + remote + " failed: " + IoErrors.reason(e), e);
     }
 
     /** True until the connection is closed (also while connecting and while closing). */

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -196,7 +195,7 @@ public final class TcpListener extends Selectable {
                 connection = TcpConnection.accepted(loop, accepted);
             } catch (IOException e) {
                 releasePlace();
-                closeQuietly(accepted);   // the peer went away between accept and setup
+                IoErrors.closeQuietly(accepted);   // the peer went away between accept and setup
                 continue;
             }
             onAccept.accept(connection);   // the place is the callback's now, until the connection closes
@@ -289,20 +288,13 @@ public final class TcpListener extends Selectable {
         if (backoffTimer != null) {
             backoffTimer.cancel();
         }
-        closeQuietly(channel);
+        IoErrors.closeQuietly(channel);
         loop.deregistered();
         if (acceptQueue != null) {
             acceptQueue.closed();
         }
     }
 
-    private static void closeQuietly(Channel c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing is best effort
-        }
-    }
 
     @Override
     public String toString() {

@@ -1,6 +1,6 @@
 package io.rawloop.server;
 
-import java.io.IOException;
+import io.rawloop.loop.IoErrors;
 import java.nio.channels.FileChannel;
 import java.util.function.Consumer;
 
@@ -21,11 +21,7 @@ sealed interface ResponseBody {
     record FileRegion(FileChannel file, long length) implements ResponseBody {
         /** Closes the file of a response that will not send it. */
         void release() {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // only read from: nothing was lost
-            }
+            IoErrors.closeQuietly(file);
         }
     }
 

@@ -6,6 +6,7 @@ import io.rawloop.http.HttpException;
 import io.rawloop.http.HttpWriter;
 import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
+import io.rawloop.loop.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,10 +108,6 @@ final class BlockingBackend implements Backend.Running {
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        IoErrors.closeQuietly(listener);
     }
 }

@@ -1,18 +1,13 @@
 package io.rawloop.compare.bench;
 
-import java.io.BufferedReader;
+import io.rawloop.server.demo.ListeningProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A back-end in a JVM of its own ({@code serve BACKEND --port 0}), with the same flags for every
@@ -26,8 +21,6 @@ public final class BackendProcess implements AutoCloseable {
     public static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
             "-Djdk.virtualThreadScheduler.parallelism=1", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
     // endregion flags
-
-    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
     final Process process;
     /** The port it listens on. */
@@ -48,24 +41,8 @@ public final class BackendProcess implements AutoCloseable {
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rawloop.compare.CompareCommand",
                 "serve", backend, "--port", "0"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        StringBuffer seen = new StringBuffer();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    seen.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            port.completeExceptionally(new IllegalStateException(backend + " ended before listening:\n" + seen));
-        });
-        return new BackendProcess(p, port.get(60, TimeUnit.SECONDS));
+        ListeningProcess started = ListeningProcess.start(command, backend, Duration.ofSeconds(60));
+        return new BackendProcess(started.process(), started.port());
     }
 
     /** CPU time used so far. */

@@ -2,17 +2,11 @@ package io.rawloop.server.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.rawloop.server.demo.ListeningProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The demo server in a process of its own, started the way a user starts it (its main class,
@@ -21,21 +15,19 @@ import java.util.regex.Pattern;
  */
 final class ChildServer implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
-
     final Process process;
     final int port;
-    private final StringBuffer output;
+    private final ListeningProcess started;
 
-    private ChildServer(Process process, int port, StringBuffer output) {
-        this.process = process;
-        this.port = port;
-        this.output = output;
+    private ChildServer(ListeningProcess started) {
+        this.started = started;
+        this.process = started.process();
+        this.port = started.port();
     }
 
     /** What the process printed so far (stdout and stderr). */
     String output() {
-        return output.toString();
+        return started.output();
     }
 
     /** Starts {@code DemoServer --port 0 --loops 1 args...} after {@code prefix}; returns once it listens. */
@@ -49,24 +41,8 @@ final class ChildServer implements AutoCloseable {
         command.add("io.rawloop.server.demo.DemoServer");
         command.addAll(List.of("--port", "0", "--loops", "1"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        StringBuffer seen = new StringBuffer();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    seen.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            port.completeExceptionally(new IllegalStateException("the server ended before listening:\n" + seen));
-        });
-        return new ChildServer(p, port.get(60, TimeUnit.SECONDS), seen);
+        ListeningProcess started = ListeningProcess.start(command, "the server", Duration.ofSeconds(60));
+        return new ChildServer(started);
     }
 
     /** CPU time the process has used so far. */
