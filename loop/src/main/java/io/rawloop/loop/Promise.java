@@ -3,7 +3,6 @@ package io.rawloop.loop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -321,90 +320,29 @@ public final class Promise<T> {
         return result;
     }
 
-    // region withTimeout
     /**
      * This promise's outcome if it settles within {@code timeout} on the loop's clock; otherwise
      * the result fails with a {@link TimeoutException} and this promise is cancelled with that
-     * timeout as the cause.
+     * timeout as the cause (asyncio's wait_for).
      */
     public Promise<T> withTimeout(Duration timeout) {
-        Promise<T> result = derived();
-        Timer timer = loop.schedule(timeout, () -> {
-            TimeoutException expired = new TimeoutException("timed out after " + timeout.toMillis() + " ms");
-            cancel(expired);
-            result.fail(expired);
-        });
-        result.onCancel(timer::cancel);
-        onComplete((v, f) -> {
-            timer.cancel();
-            result.settleFrom(v, f);
-        });
-        return result;
+        return Combinators.withTimeout(this, timeout);
     }
-    // endregion withTimeout
 
-    // region all
     /**
      * A promise of every value, in the order given (asyncio's gather). Fails with the first
      * failure; cancelling it cancels every input.
      */
     public static <T> Promise<List<T>> all(EventLoop loop, List<Promise<T>> promises) {
-        Promise<List<T>> result = new Promise<>(loop);
-        if (promises.isEmpty()) {
-            result.complete(List.of());
-            return result;
-        }
-        Object[] values = new Object[promises.size()];
-        int[] remaining = {promises.size()};
-        for (int i = 0; i < promises.size(); i++) {
-            int index = i;
-            Promise<T> p = promises.get(i);
-            result.onCancel(p::cancel);
-            p.onComplete((v, f) -> {
-                if (f != null) {
-                    result.fail(f);
-                } else {
-                    values[index] = v;
-                    if (--remaining[0] == 0) {
-                        @SuppressWarnings("unchecked") // each slot was filled with a T above
-                        List<T> list = (List<T>) Collections.unmodifiableList(Arrays.asList(values));
-                        result.complete(list);
-                    }
-                }
-            });
-        }
-        return result;
+        return Combinators.all(loop, promises);
     }
-    // endregion all
 
     /**
      * The value of the first input to succeed; the others are then cancelled. Fails only when
      * every input has failed, with the last failure (the earlier ones attached as suppressed).
      */
     public static <T> Promise<T> any(EventLoop loop, List<Promise<T>> promises) {
-        if (promises.isEmpty()) {
-            throw new IllegalArgumentException("any() of no promises would never settle");
-        }
-        Promise<T> result = new Promise<>(loop);
-        List<Throwable> failures = new ArrayList<>();
-        for (Promise<T> p : promises) {
-            result.onCancel(p::cancel);
-            p.onComplete((v, f) -> {
-                if (f == null) {
-                    if (result.complete(v)) {
-                        promises.forEach(Promise::cancel);
-                    }
-                } else {
-                    failures.add(f);
-                    if (failures.size() == promises.size()) {
-                        Throwable last = failures.getLast();
-                        failures.subList(0, failures.size() - 1).forEach(last::addSuppressed);
-                        result.fail(last);
-                    }
-                }
-            });
-        }
-        return result;
+        return Combinators.any(loop, promises);
     }
 
     /**
@@ -412,31 +350,18 @@ public final class Promise<T> {
      * wait(FIRST_COMPLETED)); the others are then cancelled.
      */
     public static <T> Promise<T> race(EventLoop loop, List<Promise<T>> promises) {
-        if (promises.isEmpty()) {
-            throw new IllegalArgumentException("race() of no promises would never settle");
-        }
-        Promise<T> result = new Promise<>(loop);
-        for (Promise<T> p : promises) {
-            result.onCancel(p::cancel);
-            p.onComplete((v, f) -> {
-                if (result.isDone()) {
-                    return;
-                }
-                result.settleFrom(v, f);
-                promises.forEach(Promise::cancel);
-            });
-        }
-        return result;
+        return Combinators.race(loop, promises);
     }
 
     /** A promise on the same loop whose cancellation cancels this one. */
-    private <U> Promise<U> derived() {
+    <U> Promise<U> derived() {
         Promise<U> result = new Promise<>(loop);
         result.onCancel(this::cancel);
         return result;
     }
 
-    private void settleFrom(T v, Throwable f) {
+    /** Settles as {@code v} or {@code f} say (f null: success). */
+    void settleFrom(T v, Throwable f) {
         if (f == null) {
             complete(v);
         } else {
@@ -452,39 +377,12 @@ public final class Promise<T> {
      * fails at once with a {@link RejectedExecutionException}. Any thread.
      */
     public CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        try {
-            loop.execute(() -> onComplete((v, f) -> {
-                if (f == null) {
-                    future.complete(v);
-                } else {
-                    future.completeExceptionally(f);
-                }
-            }));
-        } catch (RejectedExecutionException closed) {
-            future.completeExceptionally(closed);   // the loop is gone: this promise can never settle now
-            return future;
-        }
-        future.whenComplete((v, f) -> {
-            if (f instanceof CancellationException && !isDone()) {
-                try {
-                    loop.execute(this::cancel);
-                } catch (RejectedExecutionException closed) {
-                    // the loop is gone; nothing is left to cancel
-                }
-            }
-        });
-        return future;
+        return FutureBridge.toCompletableFuture(this);
     }
 
     /** A promise on {@code loop} that settles, on the loop, when {@code stage} does. Any thread. */
     public static <T> Promise<T> fromCompletionStage(EventLoop loop, CompletionStage<T> stage) {
-        Promise<T> promise = new Promise<>(loop);
-        stage.whenComplete((v, f) -> {
-            Throwable cause = f instanceof CompletionException && f.getCause() != null ? f.getCause() : f;
-            loop.execute(() -> promise.settleFrom(v, cause));
-        });
-        return promise;
+        return FutureBridge.fromCompletionStage(loop, stage);
     }
     // endregion bridges
 
