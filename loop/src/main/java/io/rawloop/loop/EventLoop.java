@@ -486,6 +486,9 @@ public final class EventLoop implements Executor, AutoCloseable {
      *
      * @return a hook whose {@code close()} uninstalls the handler
      * @throws IllegalArgumentException for an unknown name, or one the JVM reserves (QUIT, ...)
+     * @throws IllegalStateException if the process ignores the signal (started with {@code nohup},
+     *         or as a shell's background job): the JVM then keeps it ignored, and the handler would
+     *         never run
      */
     public AutoCloseable onSignal(String name, Runnable handler) {
         Objects.requireNonNull(handler, "handler");

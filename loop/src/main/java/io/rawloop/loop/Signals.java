@@ -79,6 +79,13 @@ final class Signals {
                 List<Hook> hooks = new CopyOnWriteArrayList<>();
                 Object jvmSignal = Jvm.newSignal(signal);
                 Object previous = Jvm.handle(jvmSignal, Jvm.handler(() -> dispatch(hooks)));
+                if (previous == Jvm.IGNORED) {
+                    // The JVM keeps a signal the process started with ignored (nohup ignores HUP; a
+                    // shell's background job ignores INT) and installs nothing: a hook would never run.
+                    throw new IllegalStateException("SIG" + signal + " is ignored by this process (started with nohup,"
+                            + " or as a background job of a shell), and the JVM leaves it ignored: its handler"
+                            + " would never run");
+                }
                 installed = new Installed(jvmSignal, previous, hooks);
                 INSTALLED.put(signal, installed);
             }
@@ -136,12 +143,15 @@ final class Signals {
         private static final Class<?> SIGNAL;
         private static final Class<?> HANDLER;
         private static final Method HANDLE;
+        /** SignalHandler.SIG_IGN: what handle() returns for a signal the process ignores. */
+        static final Object IGNORED;
 
         static {
             try {
                 SIGNAL = Class.forName("sun.misc.Signal");
                 HANDLER = Class.forName("sun.misc.SignalHandler");
                 HANDLE = SIGNAL.getMethod("handle", SIGNAL, HANDLER);
+                IGNORED = HANDLER.getField("SIG_IGN").get(null);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(
                         "this JVM has no sun.misc.Signal (module jdk.unsupported): signal hooks cannot work: " + e);

@@ -93,4 +93,50 @@ class BackpressureTest {
             assertTrue(maxPending[0] >= TcpConnection.DEFAULT_HIGH_WATERMARK, "the watermark was really reached");
         }
     }
+
+    @Test
+    @Timeout(60)
+    void setWatermarksMovesWhereWritingCountsAsBlockedAndIsWritableSaysSo() throws Exception {
+        CompletableFuture<TcpConnection> serverSide = new CompletableFuture<>();
+        try (RunningLoop running = new RunningLoop()) {
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        c.setHandler((conn, data) -> { });
+                        serverSide.complete(c);
+                    }));
+            try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.port())) {
+                peer.setSoTimeout(30_000);
+                TcpConnection c = serverSide.get(30, TimeUnit.SECONDS);
+                assertThrowsIllegal(running, () -> c.setWatermarks(10, 10));
+                int total = 8 * 1024 * 1024;   // far more than the kernel holds while the peer does not read
+                boolean writable = running.call(() -> {
+                    c.setWatermarks(1024, 4096);
+                    c.write(ByteBuffer.wrap(new byte[total]));
+                    return c.isWritable();
+                });
+                assertFalse(writable, "above the high watermark (4 KiB) once the kernel refuses the rest");
+                InputStream in = peer.getInputStream();
+                byte[] buffer = new byte[64 * 1024];
+                for (long read = 0; read < total; ) {
+                    int n = in.read(buffer);
+                    assertTrue(n > 0, "the connection stayed open");
+                    read += n;
+                }
+                running.await(c::drained);
+                assertTrue(running.call(c::isWritable), "writable again below the low watermark");
+            }
+        }
+    }
+
+    private static void assertThrowsIllegal(RunningLoop running, Runnable call) throws Exception {
+        String refused = running.call(() -> {
+            try {
+                call.run();
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        });
+        assertEquals("need 0 <= low < high, got low=10 high=10", refused);
+    }
 }

@@ -349,4 +349,14 @@ class CoroutineTest {
         assertInstanceOf(Integer.class, outer.resultNow());
         assertThrows(IllegalStateException.class, () -> loop.<Integer>newPromise().resultNow());
     }
+
+    @Test
+    void inCoroutineIsTrueOnlyInsideOne() {
+        assertEquals(false, Coroutine.inCoroutine(), "the test thread");
+        Promise<Boolean> inside = loop.spawn(Coroutine::inCoroutine);
+        Promise<Boolean> callback = loop.newPromise();
+        loop.callSoon(() -> callback.complete(Coroutine.inCoroutine()));
+        assertEquals(true, loop.runUntilComplete(inside));
+        assertEquals(false, loop.runUntilComplete(callback), "a plain callback on the loop thread");
+    }
 }

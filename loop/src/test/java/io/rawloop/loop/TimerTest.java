@@ -204,4 +204,12 @@ class TimerTest {
         assertEquals(List.of("soon"), fired);
         assertTrue(loop.selectTimeoutMillis() > 0);
     }
+
+    @Test
+    void aTimersDeadlineIsOnTheLoopsClock() {
+        clock.advance(Duration.ofSeconds(3));
+        Timer timer = loop.schedule(Duration.ofMillis(1500), () -> { });
+        assertEquals(clock.nanoTime() + 1_500_000_000L, timer.deadlineNanos());
+        timer.cancel();
+    }
 }

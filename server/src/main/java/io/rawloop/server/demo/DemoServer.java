@@ -117,15 +117,24 @@ public final class DemoServer implements Callable<Integer> {
             System.out.println("shutting down: finishing in-flight requests (at most " + shutdownDeadline.toMillis() + " ms)");
             server.shutdown().whenComplete((v, f) -> stopped.complete(null));
         };
-        signals.onSignal("TERM", shutdown);
-        signals.onSignal("INT", shutdown);
-        signals.onSignal("HUP", () -> System.out.print(DemoApp.stats(server)));
+        hook(signals, "TERM", shutdown);
+        hook(signals, "INT", shutdown);
+        hook(signals, "HUP", () -> System.out.print(DemoApp.stats(server)));
         // endregion signals
         System.out.println("listening on http://" + host + ":" + server.port());
         System.out.flush();
         stopped.join();
         System.out.println("stopped");
         return 0;
+    }
+
+    /** A signal hook, or a line saying why there is none (nohup ignores HUP; a background job, INT). */
+    private static void hook(EventLoop loop, String signal, Runnable handler) {
+        try {
+            loop.onSignal(signal, handler);
+        } catch (IllegalStateException ignoredByTheProcess) {
+            System.err.println("note: " + ignoredByTheProcess.getMessage());
+        }
     }
 
     /** The server's configuration from the options (their defaults are {@link ServerConfig#DEFAULT}'s). */
