@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rawloop.client.HttpClientException.Kind;
-import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Promise;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,28 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * with a deadline.
  */
 @Timeout(60)
-class RfcClientRulesTest {
+class RfcClientRulesTest extends ClientOnLoop {
 
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
-    private EventLoop loop;
-    private HttpClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        loop = EventLoop.create();
-        loop.start();
-        client = Loops.on(loop, () -> HttpClient.create(loop));
-    }
-
-    @AfterEach
-    void stop() {
-        loop.close();
-    }
-
-    private HttpResponse send(HttpRequest r) throws Exception {
-        return Loops.await(loop, () -> client.send(r));
-    }
 
     /** A server that answers every request on every connection with {@link #OK} and hands each head to the test. */
     private static ScriptedServer answering(BlockingQueue<String> heads) throws IOException {

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,26 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * 1xx, close-delimited bodies, Connection: close, and a kept-alive connection that went stale.
  */
 @Timeout(60)
-class ServersTest {
-
-    private EventLoop loop;
-    private HttpClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        loop = EventLoop.create();
-        loop.start();
-        client = Loops.on(loop, () -> HttpClient.create(loop));
-    }
-
-    @AfterEach
-    void stop() {
-        loop.close();
-    }
-
-    private HttpResponse send(HttpRequest r) throws Exception {
-        return Loops.await(loop, () -> client.send(r));
-    }
+class ServersTest extends ClientOnLoop {
 
     @Test
     void keepAliveReuseIsRealOnTheJdkServer() throws Exception {

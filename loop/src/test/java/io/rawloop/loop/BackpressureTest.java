@@ -99,11 +99,7 @@ class BackpressureTest {
     void setWatermarksMovesWhereWritingCountsAsBlockedAndIsWritableSaysSo() throws Exception {
         CompletableFuture<TcpConnection> serverSide = new CompletableFuture<>();
         try (RunningLoop running = new RunningLoop()) {
-            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
-                    TcpListener.Options.DEFAULT, c -> {
-                        c.setHandler((conn, data) -> { });
-                        serverSide.complete(c);
-                    }));
+            TcpListener listener = running.listenQuietly(serverSide);
             try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.port())) {
                 peer.setSoTimeout(30_000);
                 TcpConnection c = serverSide.get(30, TimeUnit.SECONDS);

@@ -28,11 +28,7 @@ class DrainedTest {
         int big = 8 * 1024 * 1024;   // more than the kernel's buffers hold while the peer does not read
         CompletableFuture<TcpConnection> serverSide = new CompletableFuture<>();
         try (RunningLoop running = new RunningLoop(EventLoop.builder().name("drained").clock(clock).build())) {
-            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
-                    TcpListener.Options.DEFAULT, c -> {
-                        c.setHandler((conn, data) -> { });
-                        serverSide.complete(c);
-                    }));
+            TcpListener listener = running.listenQuietly(serverSide);
             try (Socket peer = new Socket(listener.localAddress().getAddress(), listener.port())) {
                 peer.setSoTimeout(30_000);
                 TcpConnection c = serverSide.get(30, TimeUnit.SECONDS);

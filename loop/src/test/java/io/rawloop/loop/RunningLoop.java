@@ -27,6 +27,17 @@ final class RunningLoop implements AutoCloseable {
         return call(call).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Listens on a loopback port 0; the first connection accepted gets a handler that ignores
+     * what it reads, and completes {@code accepted}: the server side of a peer that writes nothing.
+     */
+    TcpListener listenQuietly(java.util.concurrent.CompletableFuture<TcpConnection> accepted) throws Exception {
+        return call(() -> TcpListener.bind(loop, TcpEchoTest.ANY_LOOPBACK_PORT, TcpListener.Options.DEFAULT, c -> {
+            c.setHandler((conn, data) -> { });
+            accepted.complete(c);
+        }));
+    }
+
     @Override
     public void close() {
         loop.close();
