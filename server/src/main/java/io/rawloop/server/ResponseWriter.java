@@ -109,9 +109,10 @@ final class ResponseWriter {
         Response response = exchange.response;
         ResponseBody body = response.content();
         ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
+        boolean handlerSaysClose = response.saysClose();
         boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
-                && !response.saysClose();
-        if (!writeHead(exchange.request, response, framing, keepAlive)) {
+                && !handlerSaysClose;
+        if (!writeHead(exchange.request, response, framing, keepAlive, handlerSaysClose)) {
             // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
             response.release();
             exchange.response = Response.error(500, "the response could not be sent; the server log has the details");
@@ -150,8 +151,12 @@ final class ResponseWriter {
     }
     // endregion writeResponse
 
-    /** Writes the head into the writer as the framing says; false if the writer refused a field (logged). */
-    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive) {
+    /**
+     * Writes the head into the writer as the framing says, with {@code Connection: close} unless
+     * the handler's own fields already say it; false if the writer refused a field (logged).
+     */
+    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive,
+                              boolean handlerSaysClose) {
         writer.reset();   // shared by the loop's connections: start clean
         try {
             writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
@@ -172,7 +177,7 @@ final class ResponseWriter {
         } else if (framing.chunkedField()) {
             writer.chunked();
         }
-        if (!keepAlive && !response.saysClose()) {
+        if (!keepAlive && !handlerSaysClose) {
             writer.field("Connection", "close");
         } else if (keepAlive && request != null && request.version() == HttpVersion.HTTP_1_0) {
             writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
