@@ -201,7 +201,7 @@ public final class Coroutine {
         if (running != null) {
             return running;
         }
-        EventLoop here = EventLoop.current();
+        EventLoop here = LoopRunner.current();
         if (here != null) {
             throw new IllegalStateException("Coroutine." + what + "() called outside a coroutine, on the thread of event loop "
                     + here.name() + ": only code started with loop.spawn(...) can suspend;"

@@ -1,23 +1,14 @@
 package io.rawloop.loop;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One thread, one {@link Selector}, a queue of ready callbacks and a heap of timers: asyncio's
@@ -51,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     └──────────────────────────── close() ────────────────────────▶ CLOSED
  * </pre>
  * {@link #close()} closes every channel registered with the loop, the selector and the offload
- * pool; {@link #execute} is refused afterwards.
+ * pool; {@link #execute} is refused afterwards. The selector side lives in {@code LoopSelector},
+ * who runs the loop in {@code LoopRunner}, and the order of closing in {@code LoopShutdown}.
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
@@ -59,57 +51,33 @@ public final class EventLoop implements Executor, AutoCloseable {
         Log.load();   // before a descriptor shortage can make loading it fail: see Log.load
     }
 
-    /** The loop the current thread is running, if any: read only to word error messages. */
-    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
-
     /** What {@link #selectTimeoutMillis()} returns when nothing is due: block until woken. */
     static final long BLOCK_UNTIL_WOKEN = -1;
-    /** {@link #runUntilIdle()} gives up after this many iterations: something re-queues forever. */
-    private static final int IDLE_ITERATION_LIMIT = 1_000_000;
-    /** How many rounds of last callbacks {@link #close()} runs at most: some may queue more. */
-    private static final int CLOSING_TURNS = 1_000;
-    /** Shared by every connection of the loop: one read at a time happens on one thread. */
-    private static final int READ_BUFFER_SIZE = 64 * 1024;
 
     private final String name;
     private final Clock clock;
-    private final Selector selector;
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final Inbox inbox;
     private final TimerQueue timers = new TimerQueue();
     private final OffloadPool offload;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    /** Claimed by the one thread that runs {@link #closeNow}. */
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final List<Signals.Hook> signalHooks = new ArrayList<>();
-
-    /** The thread running the loop now, or null while it is not running. */
-    private volatile Thread thread;
-    private volatile boolean stopRequested;
-    /** Set by {@link #close()}: the thread running the loop closes it on its way out. */
-    private volatile boolean closeWhenStopped;
+    private final LoopRunner runner;
+    /** Closing, in its order; the runner's thread calls it on the way out. */
+    final LoopShutdown shutdown;
     private boolean lastSelectFoundKeys;
-    private long timerSequence;
 
     /** Figures for {@link LoopStats}; {@link OutgoingQueue} keeps their queued bytes. */
     final LoopFigures figures = new LoopFigures();
-    /**
-     * The array an {@link OutgoingQueue} gathers buffers into for one {@code writev}, shared by the
-     * loop's connections (it is empty between calls): per connection it would be 272 bytes held
-     * by every idle one.
-     */
-    final ByteBuffer[] gatherBatch = new ByteBuffer[OutgoingQueue.MAX_GATHER];
+    /** The selector and the channels registered with it: phases 2 and 3a. */
+    final LoopSelector selector;
 
     EventLoop(EventLoopBuilder builder) {
         this.name = builder.name;
         this.clock = builder.clock;
         this.offload = new OffloadPool(name, builder.offloadThreads, builder.offloadQueue, builder.offloadExecutor);
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for event loop " + name, e);
-        }
-        this.inbox = new Inbox(selector, name);
+        this.selector = new LoopSelector(this);
+        this.inbox = new Inbox(selector.selector(), name);
+        this.runner = new LoopRunner(this);
+        this.shutdown = new LoopShutdown(this, runner, selector, inbox, offload);
     }
 
     /** A loop with the real clock and default settings. */
@@ -130,8 +98,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     void runOnce(boolean mayBlock) {
         long timeoutMillis = mayBlock ? selectTimeoutMillis() : 0;   // 1. timeout
-        select(timeoutMillis);                                        // 2. select
-        enqueueSelectedKeys();                                        // 3. events to ready
+        lastSelectFoundKeys = selector.select(timeoutMillis, inbox);  // 2. select
+        selector.enqueueSelectedKeys();                               // 3. events to ready
         enqueueExecutedTasks();
         enqueueDueTimers();                                           // 4. timers to ready
         runReadyCallbacks();                                          // 5. run ready
@@ -143,7 +111,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     // region selectTimeout
     /** Phase 1: 0 to poll, {@link #BLOCK_UNTIL_WOKEN}, or milliseconds until the nearest timer. */
     long selectTimeoutMillis() {
-        if (!ready.isEmpty() || !inbox.isEmpty() || stopRequested) {
+        if (!ready.isEmpty() || !inbox.isEmpty() || runner.stopRequested()) {
             return 0;
         }
         Timer next = timers.peek();
@@ -156,54 +124,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
     }
     // endregion selectTimeout
-
-    // region select
-    /** Phase 2. The inbox's wake state makes {@link #execute} wake us only while we may block. */
-    private void select(long timeoutMillis) {
-        try {
-            if (timeoutMillis == 0) {
-                lastSelectFoundKeys = selector.selectNow() > 0;
-                return;
-            }
-            inbox.selecting();
-            try {
-                // A task may have arrived before SELECTING was visible to its producer, who then
-                // did not wake us: look once more before blocking.
-                if (!inbox.isEmpty()) {
-                    lastSelectFoundKeys = selector.selectNow() > 0;
-                } else if (timeoutMillis == BLOCK_UNTIL_WOKEN) {
-                    lastSelectFoundKeys = selector.select() > 0;
-                } else {
-                    lastSelectFoundKeys = selector.select(timeoutMillis) > 0;
-                }
-            } finally {
-                inbox.awake();
-            }
-        } catch (IOException e) {
-            // Selector.select fails only when the selector itself is broken; nothing can go on.
-            throw new UncheckedIOException("selector of event loop " + name + " failed", e);
-        }
-    }
-    // endregion select
-
-    // region selectedKeys
-    /** Phase 3a: each selected key's attachment becomes (at most one) ready callback. */
-    private void enqueueSelectedKeys() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
-            return;
-        }
-        // SIMPLIFICATION: iterating the JDK's HashSet allocates an iterator per iteration; Netty
-        // swaps in an array-backed set by reflection to avoid it. One small object per turn is
-        // not worth reflection into sun.nio.ch here.
-        for (SelectionKey key : selected) {
-            if (key.isValid()) {
-                ((Selectable) key.attachment()).selected(key.readyOps());
-            }
-        }
-        selected.clear();
-    }
-    // endregion selectedKeys
 
     /** Phase 3b: tasks handed in by {@link #execute} from any thread. */
     private void enqueueExecutedTasks() {
@@ -227,7 +147,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     // endregion dueTimers
 
     /** Phase 5: the one place callbacks run. Only those ready now; later ones wait a turn. */
-    private void runReadyCallbacks() {
+    void runReadyCallbacks() {
         for (int n = ready.size(); n > 0; n--) {
             Runnable callback = ready.poll();
             figures.callbacksRun++;
@@ -249,24 +169,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     // region running
     /** Runs the loop on the calling thread until {@link #stop()}. */
     public void run() {
-        enter();
-        try {
-            while (!stopRequested) {
-                runOnce(true);
-            }
-        } finally {
-            leave();
-        }
+        runner.run();
     }
 
     /** Starts {@link #run()} on a new platform thread named after the loop; returns at once. */
     public Thread start() {
-        Thread t = Thread.ofPlatform().name(name).unstarted(this::run);
-        // Claim the loop for the new thread before returning: from now on, loop-confined calls
-        // from the caller are refused and close() waits for the thread, as for a running loop.
-        claim(t);
-        t.start();
-        return t;
+        return runner.start();
     }
 
     /**
@@ -277,19 +185,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws IllegalStateException if work keeps coming for a million iterations
      */
     public void runUntilIdle() {
-        enter();
-        try {
-            int turns = 0;
-            do {
-                if (++turns > IDLE_ITERATION_LIMIT) {
-                    throw new IllegalStateException("event loop " + name + " still busy after "
-                            + IDLE_ITERATION_LIMIT + " iterations: a callback re-queues itself forever?");
-                }
-                runOnce(false);
-            } while (hasWorkNow());
-        } finally {
-            leave();
-        }
+        runner.runUntilIdle();
     }
 
     /**
@@ -299,72 +195,32 @@ public final class EventLoop implements Executor, AutoCloseable {
      *         unchecked failures (including cancellation) are thrown as they are
      */
     public <T> T runUntilComplete(Promise<T> promise) {
-        enter();
-        try {
-            while (!promise.isDone()) {
-                if (stopRequested) {
-                    throw new IllegalStateException("event loop " + name + " was stopped before the promise completed");
-                }
-                runOnce(true);
-            }
-        } finally {
-            leave();
-        }
-        return promise.resultNow();
+        return runner.runUntilComplete(promise);
     }
 
     /** Asks the loop to return from {@link #run()} after the current iteration. Any thread. */
     public void stop() {
-        stopRequested = true;
+        runner.stop();
         inbox.wakeUpIfSelecting();
     }
 
     /** True while some thread runs the loop. */
     public boolean isRunning() {
-        return thread != null;
+        return runner.owner() != null;
     }
 
     /** True if the caller is the thread running the loop. */
     public boolean inLoop() {
-        return thread == Thread.currentThread();
+        return runner.isCurrent();
     }
 
-    private boolean hasWorkNow() {
+    /** For {@link #runUntilIdle()}: is there something to do right now? */
+    boolean hasWorkNow() {
         if (!ready.isEmpty() || !inbox.isEmpty() || lastSelectFoundKeys) {
             return true;
         }
         Timer next = timers.peek();
         return next != null && next.deadline - clock.nanoTime() <= 0;
-    }
-
-    private void enter() {
-        Thread self = Thread.currentThread();
-        if (thread != self) {   // start() has already claimed the loop for its own thread
-            claim(self);
-        }
-        CURRENT.set(this);
-    }
-
-    private synchronized void claim(Thread runner) {
-        if (inbox.isShut()) {
-            throw new IllegalStateException("event loop " + name + " is closed");
-        }
-        if (thread != null) {
-            throw new IllegalStateException("event loop " + name + " is already running on " + thread.getName());
-        }
-        thread = runner;
-    }
-
-    private void leave() {
-        CURRENT.remove();
-        stopRequested = false;
-        try {
-            if (closeWhenStopped) {
-                closeNow();   // still the loop's thread (close() waits while it is)
-            }
-        } finally {
-            thread = null;
-        }
     }
     // endregion running
 
@@ -380,7 +236,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     @Override
     public void execute(Runnable task) {
-        inbox.add(Objects.requireNonNull(task, "task"), thread != Thread.currentThread());
+        inbox.add(Objects.requireNonNull(task, "task"), !runner.isCurrent());
     }
 
     /**
@@ -388,16 +244,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * CompletableFuture: for setup code and tests on other threads. Built on {@link #execute}.
      */
     public <T> CompletableFuture<T> submit(Callable<T> call) {
-        Objects.requireNonNull(call, "call");
-        CompletableFuture<T> result = new CompletableFuture<>();
-        execute(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result;
+        return FutureBridge.submit(this, call);
     }
 
     /** Queues {@code callback} to run in a later iteration (asyncio's call_soon). Loop thread. */
@@ -417,13 +264,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     public Timer schedule(Duration delay, Runnable callback) {
         checkInLoop("schedule");
         Objects.requireNonNull(callback, "callback");
-        long nanos;
-        try {
-            nanos = Math.max(0, delay.toNanos());
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE / 4;   // ~73 years: "never", without overflowing deadline maths
-        }
-        Timer timer = new Timer(this, clock.nanoTime() + nanos, timerSequence++, callback);
+        Timer timer = new Timer(this, clock.nanoTime() + Timer.nanosOf(delay), timers.nextSequence(), callback);
         timers.add(timer);
         return timer;
     }
@@ -441,11 +282,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         figures.timerFired(deadline, clock.nanoTime());
     }
     // endregion timers
-
-    /** The loop the calling thread is running, or null. */
-    static EventLoop current() {
-        return CURRENT.get();
-    }
 
     // region promises and offload
     /**
@@ -493,44 +329,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     public AutoCloseable onSignal(String name, Runnable handler) {
         Objects.requireNonNull(handler, "handler");
         Signals.Hook hook = Signals.install(name, this, handler);
-        synchronized (signalHooks) {
-            signalHooks.add(hook);
-        }
+        shutdown.closeWithLoop(hook);
         return hook;
     }
     // endregion signals
 
     // region channels
-    // region register
-    /** Registers a channel with this loop's selector; its key's attachment is {@code owner}. */
-    SelectionKey register(SelectableChannel channel, int ops, Selectable owner) throws IOException {
-        checkInLoop("register");
-        channel.configureBlocking(false);
-        SelectionKey key = channel.register(selector, ops, owner);
-        figures.registeredChannels++;
-        return key;
-    }
-    // endregion register
-
-    /** Called once by a {@link Selectable} whose channel has been closed. */
-    void deregistered() {
-        figures.registeredChannels--;
-    }
-
     /** Called by a {@link Selectable} that has readiness to handle: it runs in phase 5. */
     void enqueue(Runnable callback) {
         ready.add(callback);
-    }
-
-    /** Keys the selector holds (cancelled ones go at the next select): for leak checks in tests. */
-    int selectorKeyCount() {
-        checkInLoop("selectorKeyCount");
-        return selector.keys().size();
-    }
-
-    /** The loop's read buffer, cleared; valid until the callback it is handed to returns. */
-    ByteBuffer readBuffer() {
-        return readBuffer.clear();
     }
     // endregion channels
 
@@ -539,12 +346,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * loop is not running at all (setting up before {@link #run()}).
      */
     void checkInLoop(String what) {
-        Thread owner = thread;
-        if (owner != null && owner != Thread.currentThread()) {
-            throw new IllegalStateException(what + " must be called on the thread of event loop " + name
-                    + " (" + owner.getName() + "), not on " + Thread.currentThread().getName()
-                    + "; from other threads use execute()");
-        }
+        runner.check(what);
     }
 
     /** The loop's name, which is also its thread's name when {@link #start()}ed. */
@@ -563,74 +365,21 @@ public final class EventLoop implements Executor, AutoCloseable {
     // region close
     /**
      * Closes every channel registered with the loop (their owners hear of it through their close
-     * callbacks), the selector, the signal hooks and the offload pool. From another thread while
-     * the loop runs: stops it, and its own thread closes it on the way out (the last callbacks,
-     * which may resume coroutines, must run on the thread the coroutines ran on: a continuation's
-     * compiled frames may keep {@code Thread.currentThread()} from before it suspended); this
-     * waits for that. From a callback: the loop closes when the current iteration ends. Idempotent.
+     * callbacks), the selector, the signal hooks and the offload pool, in the order
+     * {@link LoopShutdown} gives. From another thread while the loop runs: stops it, and waits
+     * while its own thread closes it on the way out. From a callback: the loop closes when the
+     * current iteration ends. Idempotent.
      */
     @Override
     public void close() {
-        Thread owner = thread;
-        if (owner == Thread.currentThread()) {
-            closeWhenStopped = true;
-            stop();
-            return;
-        }
-        if (owner != null) {
-            closeWhenStopped = true;
-            stop();
-            boolean interrupted = false;
-            while (owner.isAlive() && thread == owner) {
-                try {
-                    owner.join(100);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        closeNow();   // a no-op if the loop's thread closed it; else the loop was not running
+        shutdown.close();
     }
 
-    private void closeNow() {
-        if (!closing.compareAndSet(false, true)) {
-            while (!inbox.isShut()) {   // another thread is closing it (the loop's own): wait for it
-                Thread.onSpinWait();
-            }
-            return;
-        }
-        synchronized (signalHooks) {
-            signalHooks.forEach(Signals.Hook::close);
-            signalHooks.clear();
-        }
-        thread = Thread.currentThread();
-        try {
-            for (SelectionKey key : List.copyOf(selector.keys())) {
-                if (key.attachment() instanceof Selectable owner) {
-                    owner.closeBecauseLoopCloses();
-                }
-            }
-            // Let the close callbacks those closes queued run, then stop taking work: once closed
-            // is set, execute() refuses, and the tasks that got in before it run here.
-            runOnce(false);
-            inbox.shut();
-            enqueueExecutedTasks();
-            // Until nothing is left (a task's promise listeners come a turn later), but bounded.
-            for (int turns = 0; !ready.isEmpty() && turns < CLOSING_TURNS; turns++) {
-                runReadyCallbacks();
-            }
-        } finally {
-            thread = null;
-            inbox.shut();
-            offload.shutdown();
-            try {
-                selector.close();
-            } catch (IOException e) {
-                Log.log(System.Logger.Level.WARNING, "closing the selector of event loop " + name, e);
-            }
+    /** The last callbacks of a closing loop: tasks that got in before the inbox shut, and theirs. */
+    void runLastCallbacks(int maxTurns) {
+        enqueueExecutedTasks();
+        for (int turns = 0; !ready.isEmpty() && turns < maxTurns; turns++) {
+            runReadyCallbacks();
         }
     }
 

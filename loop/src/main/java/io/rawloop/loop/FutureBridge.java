@@ -4,6 +4,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -50,5 +52,19 @@ final class FutureBridge {
             loop.execute(() -> promise.settleFrom(v, cause));
         });
         return promise;
+    }
+
+    /** {@link EventLoop#submit}: runs {@code call} on the loop, its outcome goes to a CompletableFuture. */
+    static <T> CompletableFuture<T> submit(EventLoop loop, Callable<T> call) {
+        Objects.requireNonNull(call, "call");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
     }
 }

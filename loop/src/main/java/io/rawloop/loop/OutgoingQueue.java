@@ -76,7 +76,7 @@ final class OutgoingQueue {
 
     /** Writes as much as the channel takes now; returns the bytes written. */
     long writeTo(GatheringByteChannel channel) throws IOException {
-        ByteBuffer[] batch = loop.gatherBatch;   // one per loop: used only within this call
+        ByteBuffer[] batch = loop.selector.gatherBatch;   // one per loop: used only within this call
         long total = 0;
         while (!parts.isEmpty()) {
             long written;

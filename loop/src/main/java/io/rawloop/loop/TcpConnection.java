@@ -89,7 +89,7 @@ public final class TcpConnection extends Selectable {
     static TcpConnection accepted(EventLoop loop, SocketChannel channel) throws IOException {
         configure(channel);
         TcpConnection c = new TcpConnection(loop, channel, State.OPEN, channel.getRemoteAddress());
-        c.key = loop.register(channel, 0, c);
+        c.key = loop.selector.register(channel, 0, c);
         return c;
     }
 
@@ -114,7 +114,7 @@ public final class TcpConnection extends Selectable {
         c.connecting = promise;
         try {
             configure(channel);
-            c.key = loop.register(channel, SelectionKey.OP_CONNECT, c);
+            c.key = loop.selector.register(channel, SelectionKey.OP_CONNECT, c);
             if (channel.connect(address)) {
                 c.finishConnect();
                 return promise;
@@ -228,7 +228,7 @@ public final class TcpConnection extends Selectable {
     }
 
     private void readOnce() {
-        ByteBuffer buffer = loop.readBuffer();
+        ByteBuffer buffer = loop.selector.readBuffer();
         int n;
         try {
             n = channel.read(buffer);
@@ -503,7 +503,7 @@ public final class TcpConnection extends Selectable {
         outgoing.clear();
         IoErrors.closeQuietly(channel);
         if (key != null) {
-            loop.deregistered();
+            loop.selector.deregistered();
         }
         settleDrainWaiters(cause != null ? cause : new ClosedChannelException());
         ConnectionHandler h = handler;

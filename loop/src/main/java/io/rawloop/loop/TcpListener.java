@@ -161,7 +161,7 @@ public final class TcpListener extends Selectable {
             }
             channel.bind(address, options.backlog());
             TcpListener listener = new TcpListener(loop, channel, onAccept);
-            listener.key = loop.register(channel, SelectionKey.OP_ACCEPT, listener);
+            listener.key = loop.selector.register(channel, SelectionKey.OP_ACCEPT, listener);
             return listener;
         } catch (IOException | UnsupportedOperationException e) {
             channel.close();
@@ -289,7 +289,7 @@ public final class TcpListener extends Selectable {
             backoffTimer.cancel();
         }
         IoErrors.closeQuietly(channel);
-        loop.deregistered();
+        loop.selector.deregistered();
         if (acceptQueue != null) {
             acceptQueue.closed();
         }

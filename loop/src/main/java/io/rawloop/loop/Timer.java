@@ -1,5 +1,7 @@
 package io.rawloop.loop;
 
+import java.time.Duration;
+
 /**
  * A callback scheduled to run on the loop at a deadline; the handle that
  * {@link EventLoop#schedule} returns, mostly so that it can be {@linkplain #cancel() cancelled}.
@@ -27,6 +29,15 @@ public final class Timer {
     State state = State.SCHEDULED;
     /** Position in the {@link TimerQueue}'s array while SCHEDULED, else -1: makes cancel O(log n). */
     int heapIndex = -1;
+
+    /** {@code delay} in nanoseconds: at least 0, and "never" for a delay too long to add to a deadline. */
+    static long nanosOf(Duration delay) {
+        try {
+            return Math.max(0, delay.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 4;   // ~73 years: "never", without overflowing deadline maths
+        }
+    }
 
     Timer(EventLoop loop, long deadline, long sequence, Runnable callback) {
         this.loop = loop;

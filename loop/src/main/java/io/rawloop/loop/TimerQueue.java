@@ -18,6 +18,12 @@ final class TimerQueue {
 
     private Timer[] heap = new Timer[64];
     private int size;
+    /** Scheduling order, handed to each new timer: ties between equal deadlines go first-in, first-out. */
+    private long sequence;
+
+    long nextSequence() {
+        return sequence++;
+    }
 
     int size() {
         return size;

@@ -55,12 +55,12 @@ class CoroutineTcpTest {
             // endregion coroutineEcho
             TcpEchoTest.echoFromEveryClient(listener.localAddress(), clients, 64 * 1024);
             assertTrue(handlersDone.await(30, TimeUnit.SECONDS), "every handler coroutine finished");
-            assertEquals(1, (int) running.call(loop::selectorKeyCount), "only the listener is left");
+            assertEquals(1, (int) running.call(loop.selector::keyCount), "only the listener is left");
             running.call(() -> {
                 listener.close();
                 return null;
             });
-            assertEquals(0, (int) running.call(loop::selectorKeyCount), "the loop holds no key");
+            assertEquals(0, (int) running.call(loop.selector::keyCount), "the loop holds no key");
         }
     }
 

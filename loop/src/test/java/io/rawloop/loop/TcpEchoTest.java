@@ -40,12 +40,12 @@ class TcpEchoTest {
             assertTrue(echo.closed.await(30, TimeUnit.SECONDS), "the server closed every connection");
             assertEquals(List.of(), List.copyOf(echo.closeCauses), "every close was clean");
             assertEquals(clients, echo.endOfStreams, "each peer's FIN was reported exactly once");
-            assertEquals(1, (int) running.call(running.loop::selectorKeyCount), "only the listener is left");
+            assertEquals(1, (int) running.call(running.loop.selector::keyCount), "only the listener is left");
             running.call(() -> {
                 listener.close();
                 return null;
             });
-            assertEquals(0, (int) running.call(running.loop::selectorKeyCount), "the loop holds no key");
+            assertEquals(0, (int) running.call(running.loop.selector::keyCount), "the loop holds no key");
             assertEquals(0, running.call(running.loop::stats).registeredChannels());
         }
     }

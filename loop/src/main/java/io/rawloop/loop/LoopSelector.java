@@ -1,0 +1,148 @@
+package io.rawloop.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An {@link EventLoop}'s {@link Selector} and the channels registered with it: phases 2 and 3 of
+ * the loop's iteration (asyncio keeps the same apart, in {@code selector_events.py}).
+ *
+ * <p>Every registered channel has one attachment type, {@link Selectable}: a selected key becomes
+ * a call to its owner, which queues at most one ready callback. The buffers every connection of
+ * the loop shares live here too, because only one read or write happens at a time on one thread.
+ *
+ * <p>Loop-confined, except {@link Inbox}'s wake-up, which any thread may call.
+ */
+final class LoopSelector {
+
+    /** Shared by every connection of the loop: one read at a time happens on one thread. */
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final EventLoop loop;
+    private final Selector selector;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /**
+     * The array an {@link OutgoingQueue} gathers buffers into for one {@code writev}, shared by the
+     * loop's connections (it is empty between calls): per connection it would be 272 bytes held
+     * by every idle one.
+     */
+    final ByteBuffer[] gatherBatch = new ByteBuffer[OutgoingQueue.MAX_GATHER];
+
+    LoopSelector(EventLoop loop) {
+        this.loop = loop;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for event loop " + loop.name(), e);
+        }
+    }
+
+    /** The selector itself, for the {@link Inbox} that wakes it. */
+    Selector selector() {
+        return selector;
+    }
+
+    // region select
+    /**
+     * Phase 2: blocks for at most {@code timeoutMillis} (0 polls, {@link EventLoop#BLOCK_UNTIL_WOKEN}
+     * waits for a key or a wake-up). The inbox's wake state makes {@link EventLoop#execute} wake
+     * us only while we may block.
+     *
+     * @return true if some key was selected
+     */
+    boolean select(long timeoutMillis, Inbox inbox) {
+        try {
+            if (timeoutMillis == 0) {
+                return selector.selectNow() > 0;
+            }
+            inbox.selecting();
+            try {
+                // A task may have arrived before SELECTING was visible to its producer, who then
+                // did not wake us: look once more before blocking.
+                if (!inbox.isEmpty()) {
+                    return selector.selectNow() > 0;
+                } else if (timeoutMillis == EventLoop.BLOCK_UNTIL_WOKEN) {
+                    return selector.select() > 0;
+                } else {
+                    return selector.select(timeoutMillis) > 0;
+                }
+            } finally {
+                inbox.awake();
+            }
+        } catch (IOException e) {
+            // Selector.select fails only when the selector itself is broken; nothing can go on.
+            throw new UncheckedIOException("selector of event loop " + loop.name() + " failed", e);
+        }
+    }
+    // endregion select
+
+    // region selectedKeys
+    /** Phase 3a: each selected key's attachment becomes (at most one) ready callback. */
+    void enqueueSelectedKeys() {
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.isEmpty()) {
+            return;
+        }
+        // SIMPLIFICATION: iterating the JDK's HashSet allocates an iterator per iteration; Netty
+        // swaps in an array-backed set by reflection to avoid it. One small object per turn is
+        // not worth reflection into sun.nio.ch here.
+        for (SelectionKey key : selected) {
+            if (key.isValid()) {
+                ((Selectable) key.attachment()).selected(key.readyOps());
+            }
+        }
+        selected.clear();
+    }
+    // endregion selectedKeys
+
+    // region register
+    /** Registers a channel with the selector; its key's attachment is {@code owner}. Loop thread. */
+    SelectionKey register(SelectableChannel channel, int ops, Selectable owner) throws IOException {
+        loop.checkInLoop("register");
+        channel.configureBlocking(false);
+        SelectionKey key = channel.register(selector, ops, owner);
+        loop.figures.registeredChannels++;
+        return key;
+    }
+    // endregion register
+
+    /** Called once by a {@link Selectable} whose channel has been closed. */
+    void deregistered() {
+        loop.figures.registeredChannels--;
+    }
+
+    /** Keys the selector holds (cancelled ones go at the next select): for leak checks in tests. */
+    int keyCount() {
+        loop.checkInLoop("LoopSelector.keyCount");
+        return selector.keys().size();
+    }
+
+    /** The loop's read buffer, cleared; valid until the callback it is handed to returns. */
+    ByteBuffer readBuffer() {
+        return readBuffer.clear();
+    }
+
+    /** Closing the loop: every registered channel's owner closes it and hears of it. */
+    void closeEveryChannel() {
+        for (SelectionKey key : List.copyOf(selector.keys())) {
+            if (key.attachment() instanceof Selectable owner) {
+                owner.closeBecauseLoopCloses();
+            }
+        }
+    }
+
+    /** The last step of closing the loop. */
+    void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            Log.log(System.Logger.Level.WARNING, "closing the selector of event loop " + loop.name(), e);
+        }
+    }
+}
