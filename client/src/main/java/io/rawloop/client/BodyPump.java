@@ -59,7 +59,8 @@ final class BodyPump {
         }
         ByteBuffer bytes = chunked ? writer.chunk(piece).take() : copy(piece);
         client.sent(bytes.remaining());
-        tcp.send(bytes).onComplete((ok, failure) -> {
+        tcp.write(bytes);
+        tcp.drained().onComplete((ok, failure) -> {
             if (failure == null) {
                 next();
             }   // a failed write closes the connection, and the exchange hears of it there

@@ -5,8 +5,8 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
 /**
- * The {@link ConnectionHandler} behind {@link TcpConnection#read()}: turns pushed data into
- * pulled promises, for coroutines that want {@code await(connection.read())}.
+ * The {@link ConnectionHandler} behind {@link TcpStream#read()}: turns pushed data into
+ * pulled promises, for coroutines that want {@code await(stream.read())}.
  *
  * <p>Data that arrives before anyone reads is kept, in order; once {@value #HOLD} bytes are held
  * the connection stops reading until the reader catches up, so a slow coroutine backs the peer
@@ -24,7 +24,7 @@ final class AwaitedReads implements ConnectionHandler {
     private boolean closed;
     private Promise<ByteBuffer> waiting;
 
-    /** The next bytes, null at end of stream; see {@link TcpConnection#read()}. */
+    /** The next bytes, null at end of stream; see {@link TcpStream#read()}. */
     Promise<ByteBuffer> read(TcpConnection connection) {
         EventLoop loop = connection.loop();
         if (waiting != null) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * loop.spawn(() -> {
- *     TcpConnection c = await(TcpConnection.connect(loop, address, Duration.ofSeconds(5)));
+ *     TcpStream c = TcpStream.of(await(TcpConnection.connect(loop, address, Duration.ofSeconds(5))));
  *     await(c.send(request));
  *     ByteBuffer answer = await(c.read());
  *     sleep(Duration.ofMillis(100));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
@@ -13,6 +14,16 @@ import java.util.Arrays;
  * {@link #writeTo} hands up to {@value #MAX_GATHER} buffers to one gathering write
  * ({@code writev(2)}), so a response's head and body, or several pipelined responses, leave in
  * one system call.
+ *
+ * <p>It is the write half of a {@link TcpConnection}. A write only queues; the first write of a
+ * turn queues a flush for the next turn, so everything written during one turn (say, the answers
+ * to a batch of pipelined requests) leaves in one gathering write; a write that brings the queue
+ * to the high watermark flushes at once. OP_WRITE is registered only while bytes are left over.
+ *
+ * <p>It also keeps what is judged on those bytes: the watermarks that say when the connection
+ * is {@linkplain #isBlocked() blocked} (reading pauses at the high one and resumes at the low one),
+ * the count of bytes the kernel has taken, and the {@link #drained} promises of callers waiting
+ * for the queue to empty.
  *
  * <p>SIMPLIFICATION: heap buffers are copied by the JDK into a per-thread direct buffer before
  * the system call. Netty pools direct buffers to skip that copy; here clarity wins, and the
@@ -47,20 +58,84 @@ final class OutgoingQueue {
     /** ByteBuffers and FileRegions, in the order they were written. */
     private final ArrayDeque<Object> parts = new ArrayDeque<>();
     private final EventLoop loop;
+    private final TcpConnection owner;
+    /** The flush of the next turn; created once, so that a write allocates nothing for it. */
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flush();
+    };
+    private boolean flushQueued;
     private long bytes;
+    private long written;
+    private int highWatermark = TcpConnection.DEFAULT_HIGH_WATERMARK;
+    private int lowWatermark = TcpConnection.DEFAULT_LOW_WATERMARK;
+    private boolean blocked;
+    /** The promises {@link #drained} handed out, settled once the queue is empty (or closed). */
+    private ArrayDeque<Promise<Void>> drainWaiters;
 
-    /** {@code loop} keeps the total of every queue's buffered bytes ({@link LoopStats#queuedBytes()}). */
-    OutgoingQueue(EventLoop loop) {
-        this.loop = loop;
+    /** The loop keeps the total of every queue's buffered bytes ({@link LoopStats#queuedBytes()}). */
+    OutgoingQueue(TcpConnection owner) {
+        this.owner = owner;
+        this.loop = owner.loop;
     }
 
-    void add(ByteBuffer buffer) {
+    // region flushing
+    /** Queues {@code data}; it leaves in this turn's flush, or at once at the high watermark. */
+    void write(ByteBuffer data) {
+        add(data);
+        if (atHighWatermark()) {
+            // Do not wait for the next turn: the kernel may take it all now. Backpressure is
+            // judged on what it refuses, never on bytes it was not yet offered.
+            flush();
+        } else {
+            queueFlush();
+        }
+    }
+
+    /** Queues a region of a file, sent with zero-copy {@code transferTo} in this turn's flush. */
+    void writeFile(FileChannel file, long position, long count) {
+        add(file, position, count);
+        queueFlush();
+    }
+
+    /** The first write of a turn queues one flush for the next turn; later writes join it. */
+    private void queueFlush() {
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.enqueue(flushTask);
+        }
+    }
+
+    /** Writes what the kernel takes; OP_WRITE stays on while bytes are left over. */
+    void flush() {
+        if (!owner.mayFlush()) {
+            return;
+        }
+        try {
+            writeTo(owner.channel);
+        } catch (IOException e) {
+            owner.closeNow(owner.ioError("write to", e));
+            return;
+        }
+        boolean empty = isEmpty();
+        owner.interest(SelectionKey.OP_WRITE, !empty);
+        if (updateBlocked()) {
+            owner.writabilityChanged();
+        }
+        if (empty) {
+            settleDrainWaiters(null);
+            owner.writesDrained();
+        }
+    }
+    // endregion flushing
+
+    private void add(ByteBuffer buffer) {
         parts.add(buffer);
         bytes += buffer.remaining();
         loop.figures.queuedBytes += buffer.remaining();
     }
 
-    void add(FileChannel file, long position, long count) {
+    private void add(FileChannel file, long position, long count) {
         parts.add(new FileRegion(file, position, count));
         bytes += count;
     }
@@ -72,6 +147,79 @@ final class OutgoingQueue {
     /** Bytes waiting. */
     long bytes() {
         return bytes;
+    }
+
+    /** Bytes the kernel has taken so far. */
+    long written() {
+        return written;
+    }
+
+    // region watermarks
+    /** See {@link TcpConnection#setWatermarks}. */
+    void setWatermarks(int low, int high) {
+        if (low < 0 || high <= low) {
+            throw new IllegalArgumentException("need 0 <= low < high, got low=" + low + " high=" + high);
+        }
+        this.lowWatermark = low;
+        this.highWatermark = high;
+        if (updateBlocked()) {
+            owner.writabilityChanged();
+        }
+    }
+
+    /** True once the pending bytes reach the high watermark, until they fall to the low one. */
+    boolean isBlocked() {
+        return blocked;
+    }
+
+    /** True if {@code bytes} are at the high watermark: worth flushing now rather than next turn. */
+    private boolean atHighWatermark() {
+        return bytes >= highWatermark;
+    }
+
+    /** Re-judges {@link #isBlocked()} on the pending bytes; true if it changed. */
+    private boolean updateBlocked() {
+        if (!blocked && bytes >= highWatermark) {
+            blocked = true;
+            return true;
+        }
+        if (blocked && bytes <= lowWatermark) {
+            blocked = false;
+            return true;
+        }
+        return false;
+    }
+    // endregion watermarks
+
+    /**
+     * A promise that completes once the queue is empty, and fails if it is cleared first (the
+     * connection closed): see {@link TcpConnection#drained()}. Each call gets its own promise.
+     */
+    Promise<Void> drained(boolean closed) {
+        if (parts.isEmpty() || closed) {
+            return Promise.succeeded(loop, null);
+        }
+        if (drainWaiters == null) {
+            drainWaiters = new ArrayDeque<>(2);   // most connections never wait: made when needed
+        }
+        Promise<Void> waiter = loop.newPromise();
+        drainWaiters.add(waiter);
+        return waiter;
+    }
+
+    /** Settles every {@link #drained} promise: with success, or with {@code failure}. */
+    void settleDrainWaiters(Throwable failure) {
+        if (drainWaiters == null) {
+            return;
+        }
+        Promise<Void> waiter;
+        while ((waiter = drainWaiters.poll()) != null) {
+            if (failure == null) {
+                waiter.complete(null);   // false for one its caller cancelled: nothing to do
+            } else {
+                waiter.fail(failure);
+            }
+        }
     }
 
     /** Writes as much as the channel takes now; returns the bytes written. */
@@ -120,6 +268,7 @@ final class OutgoingQueue {
             }
             total += written;
             bytes -= written;
+            this.written += written;
             if (!complete) {
                 break;   // the socket's send buffer is full: wait for OP_WRITE
             }

@@ -1,19 +1,15 @@
 package io.rawloop.loop;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -37,12 +33,12 @@ import java.util.Objects;
  * left is read on the next turn, and one busy connection cannot starve the others.
  *
  * <h2>Writing</h2>
- * {@link #write} only queues. The first write of a turn queues a flush for the next turn, so
- * everything written during one turn (say, the answers to a batch of pipelined requests) leaves
- * in one gathering write; a write that brings the queue to the high watermark flushes at once.
- * OP_WRITE is registered only while bytes are left over. When what the kernel refused reaches
- * the high watermark, reading pauses; once the queue is back under the low watermark, it
- * resumes. Memory held per connection is therefore at most the high watermark plus one write.
+ * {@link #write} only queues, in the write half ({@code OutgoingQueue}): everything written
+ * during one turn leaves in one gathering write. When what the kernel refused reaches the high
+ * watermark, reading pauses; once the queue is back under the low watermark, it resumes. Memory
+ * held per connection is therefore at most the high watermark plus one write.
+ *
+ * <p>Coroutines read and write it as awaitable streams through {@link TcpStream}.
  */
 public final class TcpConnection extends Selectable {
 
@@ -54,114 +50,45 @@ public final class TcpConnection extends Selectable {
     /** See {@link #DEFAULT_HIGH_WATERMARK}. */
     public static final int DEFAULT_LOW_WATERMARK = 32 * 1024;
 
-    private final SocketChannel channel;
+    final SocketChannel channel;
+    /** The write half: the bytes waiting, their watermarks, the flush of each turn. */
     private final OutgoingQueue outgoing;
-    private final Runnable flushTask = () -> {
-        flushQueued = false;
-        flush();
-    };
     private State state;
     private ConnectionHandler handler;
-    private int highWatermark = DEFAULT_HIGH_WATERMARK;
-    private int lowWatermark = DEFAULT_LOW_WATERMARK;
     private boolean readingPausedByUser;
-    private boolean writeBlocked;
     private boolean inputEnded;
     private boolean outputShutdownRequested;
     private boolean outputShut;
-    private boolean flushQueued;
-    private long bytesWritten;
-    private Promise<TcpConnection> connecting;
-    private Timer connectTimer;
-    /** The promises {@link #drained()} handed out, settled once the queue is empty (or closed). */
-    private ArrayDeque<Promise<Void>> drainWaiters;
+    /** While CONNECTING: the attempt, with its promise and timeout. */
+    ConnectAttempt connecting;
     private final SocketAddress remote;
 
-    private TcpConnection(EventLoop loop, SocketChannel channel, State state, SocketAddress remote) {
+    TcpConnection(EventLoop loop, SocketChannel channel, State state, SocketAddress remote) {
         super(loop);
-        this.outgoing = new OutgoingQueue(loop);
+        this.outgoing = new OutgoingQueue(this);
         this.channel = channel;
         this.state = state;
         this.remote = remote;
     }
 
-    /** Wraps a channel the listener accepted; registers it with no interest yet. */
-    static TcpConnection accepted(EventLoop loop, SocketChannel channel) throws IOException {
-        configure(channel);
-        TcpConnection c = new TcpConnection(loop, channel, State.OPEN, channel.getRemoteAddress());
-        c.key = loop.selector.register(channel, 0, c);
-        return c;
-    }
-
     // region connect
     /**
-     * Opens a connection to {@code address}. The promise fails with a {@link ConnectException}
-     * (refused, unreachable) or a {@link SocketTimeoutException} after {@code timeout} on the
+     * Opens a connection to {@code address}. The promise fails with a {@link java.net.ConnectException}
+     * (refused, unreachable) or a {@link java.net.SocketTimeoutException} after {@code timeout} on the
      * loop's clock; both name the address. Cancelling the promise abandons the attempt. Loop thread.
      */
     public static Promise<TcpConnection> connect(EventLoop loop, InetSocketAddress address, Duration timeout) {
         loop.checkInLoop("TcpConnection.connect");
         Objects.requireNonNull(address, "address");
-        Promise<TcpConnection> promise = loop.newPromise();
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open();
-        } catch (IOException e) {
-            promise.fail(e);
-            return promise;
-        }
-        TcpConnection c = new TcpConnection(loop, channel, State.CONNECTING, address);
-        c.connecting = promise;
-        try {
-            configure(channel);
-            c.key = loop.selector.register(channel, SelectionKey.OP_CONNECT, c);
-            if (channel.connect(address)) {
-                c.finishConnect();
-                return promise;
-            }
-        } catch (IOException | UnresolvedAddressException | UnsupportedOperationException e) {
-            c.connectFailed(connectError(address, e));
-            return promise;
-        }
-        c.connectTimer = loop.schedule(timeout, () -> c.connectFailed(new SocketTimeoutException(
-                "connect to " + address + " timed out after " + timeout.toMillis() + " ms")));
-        promise.onCancel(() -> c.closeNow(null));
-        return promise;
+        return ConnectAttempt.start(loop, address, timeout);
     }
 
-    private void finishConnect() {
-        try {
-            if (!channel.finishConnect()) {
-                return;   // spurious readiness: still in progress
-            }
-        } catch (IOException e) {
-            connectFailed(connectError(remote, e));
-            return;
-        }
-        if (connectTimer != null) {
-            connectTimer.cancel();
-        }
+    /** The attempt succeeded: reading may start. */
+    void connected() {
+        connecting = null;
         state = State.OPEN;
         interest(SelectionKey.OP_CONNECT, false);
         refreshReadInterest();
-        Promise<TcpConnection> p = connecting;
-        connecting = null;
-        p.complete(this);
-    }
-
-    private void connectFailed(IOException cause) {
-        Promise<TcpConnection> p = connecting;
-        connecting = null;
-        closeNow(cause);
-        if (p != null) {
-            p.fail(cause);
-        }
-    }
-
-    private static IOException connectError(SocketAddress address, Throwable e) {
-        ConnectException error = new ConnectException("connect to " + address + " failed: " + IoErrors.reason(e));
-        error.initCause(e);
-        return error;
     }
     // endregion connect
 
@@ -172,55 +99,24 @@ public final class TcpConnection extends Selectable {
         refreshReadInterest();
     }
 
-    // region awaitable
-    /**
-     * The next bytes that arrive, as a promise of a fresh buffer; null at end of stream. For
-     * coroutines: {@code await(connection.read())}. The first call makes the connection's handler
-     * an internal one that holds data until read (pausing the peer beyond 64 KiB held), so a
-     * connection is either read this way or through a {@link ConnectionHandler}, not both. One
-     * read may be pending at a time. Loop thread.
-     */
-    public Promise<ByteBuffer> read() {
-        loop.checkInLoop("TcpConnection.read");
-        if (handler == null) {
-            setHandler(new AwaitedReads());
-        }
-        if (!(handler instanceof AwaitedReads reads)) {
-            throw new IllegalStateException("read() on " + this + ", which already has a ConnectionHandler:"
-                    + " use one or the other");
-        }
-        return reads.read(this);
+    /** The handler, or null before one is set: for {@link TcpStream#of}. */
+    ConnectionHandler handler() {
+        return handler;
     }
-
-    /**
-     * Writes {@code data}, then returns a promise that completes once every queued byte has been
-     * handed to the kernel: {@code await(connection.send(buffer))} is a write that waits when the
-     * peer is slow. Loop thread.
-     */
-    public Promise<Void> send(ByteBuffer data) {
-        write(data);
-        return drained();
-    }
-    // endregion awaitable
 
     /** Sets the outgoing-queue watermarks: reading pauses at {@code high}, resumes at {@code low}. */
     public void setWatermarks(int low, int high) {
-        if (low < 0 || high <= low) {
-            throw new IllegalArgumentException("need 0 <= low < high, got low=" + low + " high=" + high);
-        }
-        this.lowWatermark = low;
-        this.highWatermark = high;
-        updateBackpressure();
+        outgoing.setWatermarks(low, high);
     }
 
     // region readiness
     @Override
     void onReady(int readyOps) {
-        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            finishConnect();
+        if ((readyOps & SelectionKey.OP_CONNECT) != 0 && connecting != null) {
+            connecting.finish();
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && state != State.CLOSED) {
-            flush();
+            outgoing.flush();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && state != State.CLOSED && readingWanted()) {
             readOnce();
@@ -260,23 +156,8 @@ public final class TcpConnection extends Selectable {
      */
     public void write(ByteBuffer data) {
         loop.checkInLoop("TcpConnection.write");
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (outputShutdownRequested || state == State.CLOSING) {
-            throw new IllegalStateException("write after " + (state == State.CLOSING ? "close()" : "shutdownOutput()")
-                    + " on connection to " + remote);
-        }
-        if (!data.hasRemaining()) {
-            return;
-        }
-        outgoing.add(data);
-        if (outgoing.bytes() >= highWatermark) {
-            // Do not wait for the next turn: the kernel may take it all now. Backpressure is
-            // judged on what it refuses, never on bytes it was not yet offered.
-            flush();
-        } else {
-            queueFlush();
+        if (mayWrite("write") && data.hasRemaining()) {
+            outgoing.write(data);
         }
     }
 
@@ -287,29 +168,28 @@ public final class TcpConnection extends Selectable {
      */
     public void writeFile(FileChannel file, long position, long count) {
         loop.checkInLoop("TcpConnection.writeFile");
-        if (state == State.CLOSED) {
-            IoErrors.closeQuietly(file);
-            return;
+        boolean accepted = false;
+        try {
+            accepted = mayWrite("writeFile") && count > 0;
+        } finally {
+            if (accepted) {
+                outgoing.writeFile(file, position, count);
+            } else {
+                IoErrors.closeQuietly(file);
+            }
         }
-        if (outputShutdownRequested || state == State.CLOSING) {
-            IoErrors.closeQuietly(file);
-            throw new IllegalStateException("writeFile after " + (state == State.CLOSING ? "close()" : "shutdownOutput()")
-                    + " on connection to " + remote);
-        }
-        if (count <= 0) {
-            IoErrors.closeQuietly(file);
-            return;
-        }
-        outgoing.add(file, position, count);
-        queueFlush();
     }
 
-    /** The first write of a turn queues one flush for the next turn; later writes join it. */
-    private void queueFlush() {
-        if (!flushQueued) {
-            flushQueued = true;
-            loop.enqueue(flushTask);
+    /** False on a closed connection (writes are dropped); throws once output is shut or closing. */
+    private boolean mayWrite(String what) {
+        if (state == State.CLOSED) {
+            return false;
         }
+        if (outputShutdownRequested || state == State.CLOSING) {
+            throw new IllegalStateException(what + " after " + (state == State.CLOSING ? "close()" : "shutdownOutput()")
+                    + " on connection to " + remote);
+        }
+        return true;
     }
 
     /**
@@ -319,30 +199,7 @@ public final class TcpConnection extends Selectable {
      */
     public Promise<Void> drained() {
         loop.checkInLoop("TcpConnection.drained");
-        if (outgoing.isEmpty() || state == State.CLOSED) {
-            return Promise.succeeded(loop, null);
-        }
-        if (drainWaiters == null) {
-            drainWaiters = new ArrayDeque<>(2);   // most connections never wait: made when needed
-        }
-        Promise<Void> waiter = loop.newPromise();
-        drainWaiters.add(waiter);
-        return waiter;
-    }
-
-    /** Settles every {@link #drained()} promise: with success, or with {@code failure}. */
-    private void settleDrainWaiters(Throwable failure) {
-        if (drainWaiters == null) {
-            return;
-        }
-        Promise<Void> waiter;
-        while ((waiter = drainWaiters.poll()) != null) {
-            if (failure == null) {
-                waiter.complete(null);   // false for one its caller cancelled: nothing to do
-            } else {
-                waiter.fail(failure);
-            }
-        }
+        return outgoing.drained(state == State.CLOSED);
     }
 
     /** Bytes queued and not yet taken by the kernel. */
@@ -352,31 +209,21 @@ public final class TcpConnection extends Selectable {
 
     /** Bytes the kernel has taken so far: a writer that stops making progress shows here. */
     public long bytesWritten() {
-        return bytesWritten;
+        return outgoing.written();
     }
 
     /** False while pending bytes are above the high watermark (and reading is paused). */
     public boolean isWritable() {
-        return !writeBlocked;
+        return !outgoing.isBlocked();
     }
 
-    private void flush() {
-        if (state == State.CLOSED || state == State.CONNECTING) {
-            return;
-        }
-        try {
-            bytesWritten += outgoing.writeTo(channel);
-        } catch (IOException e) {
-            closeNow(ioError("write to", e));
-            return;
-        }
-        boolean empty = outgoing.isEmpty();
-        interest(SelectionKey.OP_WRITE, !empty);
-        updateBackpressure();
-        if (!empty) {
-            return;
-        }
-        settleDrainWaiters(null);
+    /** For the write half: may it write to the channel now? */
+    boolean mayFlush() {
+        return state != State.CLOSED && state != State.CONNECTING;
+    }
+
+    /** The write half emptied its queue: a pending close or half-close can go ahead. */
+    void writesDrained() {
         if (state == State.CLOSING) {
             closeNow(null);
         } else if (outputShutdownRequested && !outputShut) {
@@ -384,18 +231,11 @@ public final class TcpConnection extends Selectable {
         }
     }
 
-    private void updateBackpressure() {
-        long pending = outgoing.bytes();
-        if (!writeBlocked && pending >= highWatermark) {
-            writeBlocked = true;
-        } else if (writeBlocked && pending <= lowWatermark) {
-            writeBlocked = false;
-        } else {
-            return;
-        }
+    /** The write half crossed a watermark: reading pauses or resumes, and the handler hears. */
+    void writabilityChanged() {
         refreshReadInterest();
         if (handler != null) {
-            handler.onWritabilityChanged(this, !writeBlocked);
+            handler.onWritabilityChanged(this, !outgoing.isBlocked());
         }
     }
     // endregion writing
@@ -421,7 +261,7 @@ public final class TcpConnection extends Selectable {
     }
 
     private boolean readingWanted() {
-        return handler != null && state == State.OPEN && !readingPausedByUser && !writeBlocked && !inputEnded;
+        return handler != null && state == State.OPEN && !readingPausedByUser && !outgoing.isBlocked() && !inputEnded;
     }
 
     private void refreshReadInterest() {
@@ -492,27 +332,28 @@ public final class TcpConnection extends Selectable {
     }
 
     /** The one way to CLOSED: close the channel, tell the handler through the ready queue. */
-    private void closeNow(Throwable cause) {
+    void closeNow(Throwable cause) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
-        if (connectTimer != null) {
-            connectTimer.cancel();
+        if (connecting != null) {
+            connecting.cancelTimer();
         }
         outgoing.clear();
         IoErrors.closeQuietly(channel);
         if (key != null) {
             loop.selector.deregistered();
         }
-        settleDrainWaiters(cause != null ? cause : new ClosedChannelException());
+        outgoing.settleDrainWaiters(cause != null ? cause : new ClosedChannelException());
         ConnectionHandler h = handler;
         if (h != null) {
             loop.enqueue(() -> h.onClose(this, cause));
         }
     }
 
-    private IOException ioError(String action, IOException e) {
+    /** An I/O failure, worded with what we were doing and to whom. */
+    IOException ioError(String action, IOException e) {
         return new IOException(action + " " + remote + " failed: " + IoErrors.reason(e), e);
     }
 
@@ -541,7 +382,7 @@ public final class TcpConnection extends Selectable {
         return loop;
     }
 
-    private static void configure(SocketChannel channel) throws IOException {
+    static void configure(SocketChannel channel) throws IOException {
         channel.configureBlocking(false);
         // Request/response protocols want each write on the wire now, not after Nagle's delay.
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

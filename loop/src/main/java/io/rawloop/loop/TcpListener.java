@@ -192,7 +192,7 @@ public final class TcpListener extends Selectable {
             backoff = FIRST_BACKOFF;
             TcpConnection connection;
             try {
-                connection = TcpConnection.accepted(loop, accepted);
+                connection = wrap(accepted);
             } catch (IOException e) {
                 releasePlace();
                 IoErrors.closeQuietly(accepted);   // the peer went away between accept and setup
@@ -200,6 +200,14 @@ public final class TcpListener extends Selectable {
             }
             onAccept.accept(connection);   // the place is the callback's now, until the connection closes
         }
+    }
+
+    /** An accepted channel becomes a connection, registered with no interest until it has a handler. */
+    private TcpConnection wrap(SocketChannel accepted) throws IOException {
+        TcpConnection.configure(accepted);
+        TcpConnection c = new TcpConnection(loop, accepted, TcpConnection.State.OPEN, accepted.getRemoteAddress());
+        c.key = loop.selector.register(accepted, 0, c);
+        return c;
     }
 
     private void releasePlace() {

@@ -38,14 +38,14 @@ class CoroutineTcpTest {
             // region coroutineEcho
             loop.spawn(() -> {
                 while (true) {
-                    TcpConnection connection = await(listener.accept());
+                    TcpStream stream = TcpStream.of(await(listener.accept()));
                     loop.spawn(() -> {
                         try {
-                            for (ByteBuffer data; (data = await(connection.read())) != null; ) {
-                                await(connection.send(data));
+                            for (ByteBuffer data; (data = await(stream.read())) != null; ) {
+                                await(stream.send(data));
                             }
                         } finally {
-                            connection.close();
+                            stream.connection().close();
                             handlersDone.countDown();
                         }
                         return null;
@@ -71,10 +71,11 @@ class CoroutineTcpTest {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.getLocalPort());
             Promise<String> task = running.call(() -> running.loop.spawn(() -> {
                 TcpConnection c = await(TcpConnection.connect(running.loop, address, Duration.ofSeconds(5)));
-                await(c.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8))));
+                TcpStream stream = TcpStream.of(c);
+                await(stream.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8))));
                 c.shutdownOutput();
                 StringBuilder got = new StringBuilder();
-                for (ByteBuffer data; (data = await(c.read())) != null; ) {
+                for (ByteBuffer data; (data = await(stream.read())) != null; ) {
                     got.append(StandardCharsets.UTF_8.decode(data));
                 }
                 c.close();
@@ -122,11 +123,12 @@ class CoroutineTcpTest {
             try (Socket client = new Socket(LOOPBACK, listener.port())) {
                 Promise<String> task = running.call(() -> loop.spawn(() -> {
                     TcpConnection c = await(listener.accept());
-                    Promise<ByteBuffer> first = c.read();
-                    IllegalStateException twice = assertThrows(IllegalStateException.class, c::read);
+                    TcpStream stream = TcpStream.of(c);
+                    Promise<ByteBuffer> first = stream.read();
+                    IllegalStateException twice = assertThrows(IllegalStateException.class, stream::read);
                     assertTrue(twice.getMessage().startsWith("a read() is already pending"), twice.getMessage());
                     IllegalStateException mixed = assertThrows(IllegalStateException.class,
-                            () -> { c.setHandler((conn, data) -> { }); c.read(); });
+                            () -> { c.setHandler((conn, data) -> { }); TcpStream.of(c); });
                     return mixed.getMessage() + " | " + (first.isDone() ? "done" : "pending");
                 }));
                 String result = task.toCompletableFuture().get(10, TimeUnit.SECONDS);
