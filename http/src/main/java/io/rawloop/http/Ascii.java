@@ -101,13 +101,17 @@ final class Ascii {
         }
     }
 
-    /** Refuses a character a field value may not hold; CR and LF are named, as they split messages. */
-    static void checkFieldValue(String s, String what) {
+    /**
+     * Refuses a character the value of field {@code name} may not hold; CR and LF are named, as
+     * they split messages. The message is built only on failure: this runs for every field of
+     * every response.
+     */
+    static void checkFieldValue(String s, String name) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c > 0xFF || !isFieldValueChar((byte) c)) {
-                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in " + what
-                        + (c == '\r' || c == '\n' ? " (CR and LF would split the message)" : ""));
+                throw new IllegalArgumentException("invalid character 0x" + Integer.toHexString(c) + " in the value of "
+                        + name + (c == '\r' || c == '\n' ? " (CR and LF would split the message)" : ""));
             }
         }
     }

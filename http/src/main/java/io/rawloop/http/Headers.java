@@ -62,7 +62,7 @@ public final class Headers {
      */
     public static void checkField(String name, String value) {
         Ascii.checkToken(name, "header name");
-        Ascii.checkFieldValue(value, "the value of " + name);
+        Ascii.checkFieldValue(value, name);
     }
 
     /** How many fields. */

@@ -56,7 +56,7 @@ public final class HttpWriter {
     /** A field line; name and value are checked (no CR, LF or NUL can slip through). */
     public HttpWriter field(String name, String value) {
         Ascii.checkToken(name, "field name");
-        Ascii.checkFieldValue(value, "value of " + name);
+        Ascii.checkFieldValue(value, name);
         return latin1(name).ascii(": ").latin1(value).bytes(CRLF);
     }
 
@@ -155,6 +155,17 @@ public final class HttpWriter {
     /** Forgets what was written. */
     public void reset() {
         length = 0;
+    }
+
+    /**
+     * Forgets what was written after the first {@code mark} bytes ({@code mark} is a
+     * {@link #length()} read earlier): undoes a message begun behind others in the same buffer.
+     */
+    public void resetTo(int mark) {
+        if (mark < 0 || mark > length) {
+            throw new IllegalArgumentException("mark " + mark + " is outside the " + length + " bytes written");
+        }
+        length = mark;
     }
 
     private HttpWriter bytes(byte[] b) {

@@ -23,6 +23,15 @@ import java.util.ArrayDeque;
  * each answer is queued the reading side hears of it ({@link Owner#responseQueued()}); a
  * response after which the connection must close tells it first ({@link Owner#lastResponse()}).
  * A response that stops moving for the write-stall timeout aborts the connection.
+ *
+ * <h2>One buffer per read</h2>
+ * While the reading side parses one read ({@link #beginBatch()} to {@link #endBatch()}), the
+ * answers that handlers give at once go into one buffer of the loop's, head and small body after
+ * head, and that buffer is handed to the connection once, at the end: sixteen pipelined requests
+ * cost one array and one write, not sixteen. Anything else the connection must send in between
+ * (a large body, a file, a stream, a 100 Continue, our FIN) first takes the batch, so the bytes
+ * leave in order. The batch buffer is the loop's, and only the connection whose read is being
+ * parsed uses it: one read is parsed at a time on a loop, and the batch is always empty after.
  */
 final class ResponseWriter {
 
@@ -36,11 +45,14 @@ final class ResponseWriter {
     }
 
     private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
     private static final int SMALL_BODY = 8 * 1024;
     private static final System.Logger LOG = System.getLogger("io.rawloop.server");
     /** One writer per loop thread; see {@link #writer}. */
     private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
+    /** One batch per loop thread; see the class comment. */
+    private static final ThreadLocal<HttpWriter> BATCHES = ThreadLocal.withInitial(HttpWriter::new);
 
     private final HttpServer server;
     private final TcpConnection connection;
@@ -51,6 +63,9 @@ final class ResponseWriter {
      * out before returning, so none needs its own (which would hold 1 KiB per idle connection).
      */
     private final HttpWriter writer = WRITERS.get();
+    private final HttpWriter batch = BATCHES.get();
+    /** Between {@link #beginBatch()} and {@link #endBatch()}: answers wait in {@link #batch}. */
+    private boolean batching;
     private final ArrayDeque<ServerExchange> queue = new ArrayDeque<>();
     /** The exchange at the front is streaming: nothing behind it may be written. */
     private boolean streaming;
@@ -64,6 +79,37 @@ final class ResponseWriter {
         this.loop = connection.loop();
         this.owner = owner;
     }
+
+    // region batch
+    /** The reading side starts parsing a read: answers given during it share one buffer. */
+    void beginBatch() {
+        batching = true;
+    }
+
+    /** The read is parsed: the batch goes to the connection in one piece. */
+    void endBatch() {
+        batching = false;
+        flushBatch();
+    }
+
+    /** Hands the batch to the connection now, before something that must follow it. */
+    void flushBatch() {
+        if (batch.length() == 0) {
+            return;
+        }
+        if (connection.isOpen()) {
+            connection.write(batch.take());
+        } else {
+            batch.reset();   // nobody to send it to; the next connection's batch starts empty
+        }
+    }
+
+    /** RFC 9110 §10.1.1's interim 100 (Continue), after every answer before it. */
+    void sendContinue() {
+        flushBatch();
+        connection.write(ByteBuffer.wrap(CONTINUE));
+    }
+    // endregion batch
 
     /** Puts an exchange at the back of the queue. */
     void add(ServerExchange exchange) {
@@ -112,7 +158,8 @@ final class ResponseWriter {
         boolean handlerSaysClose = response.saysClose();
         boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
                 && !handlerSaysClose;
-        if (!writeHead(exchange.request, response, framing, keepAlive, handlerSaysClose)) {
+        HttpWriter out = batching ? batch : writer;
+        if (!writeHead(out, exchange.request, response, framing, keepAlive, handlerSaysClose)) {
             // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
             response.release();
             exchange.response = Response.error(500, "the response could not be sent; the server log has the details");
@@ -123,24 +170,24 @@ final class ResponseWriter {
         }
         if (!framing.sendsBody()) {
             response.release();   // a file that HEAD, 204 or 304 does not send; a stream is never started
-            connection.write(writer.take());
+            emit(out);
         } else {
             switch (body) {
                 case ResponseBody.Bytes bytes -> {
                     byte[] content = bytes.content();
                     if (content.length <= SMALL_BODY) {
-                        connection.write(writer.body(content).take());   // one copy, one buffer, one write
+                        emit(out.body(content));   // one copy, one buffer, one write
                     } else {
-                        connection.write(writer.take());
+                        connection.write(out.take());
                         connection.write(ByteBuffer.wrap(content));
                     }
                 }
                 case ResponseBody.FileRegion file -> {
-                    connection.write(writer.take());
+                    connection.write(out.take());
                     connection.writeFile(file.file(), 0, file.length());   // zero-copy; the connection closes it
                 }
                 case ResponseBody.Stream stream -> {
-                    connection.write(writer.take());
+                    connection.write(out.take());
                     startStream(exchange, stream, framing);
                     return false;
                 }
@@ -151,38 +198,47 @@ final class ResponseWriter {
     }
     // endregion writeResponse
 
+    /** A whole answer is in {@code out}: it waits in the batch, or goes to the connection now. */
+    private void emit(HttpWriter out) {
+        if (out != batch) {
+            connection.write(out.take());
+        }
+    }
+
     /**
-     * Writes the head into the writer as the framing says, with {@code Connection: close} unless
+     * Writes the head into {@code out} as the framing says, with {@code Connection: close} unless
      * the handler's own fields already say it; false if the writer refused a field (logged).
      */
-    private boolean writeHead(Request request, Response response, ResponseFraming framing, boolean keepAlive,
-                              boolean handlerSaysClose) {
-        writer.reset();   // shared by the loop's connections: start clean
+    private boolean writeHead(HttpWriter out, Request request, Response response, ResponseFraming framing,
+                              boolean keepAlive, boolean handlerSaysClose) {
+        // The shared writer starts clean; the batch keeps the answers before this one.
+        int mark = out == batch ? out.length() : 0;
+        out.resetTo(mark);
         try {
-            writer.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
+            out.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
             for (int i = 0; i < response.fields().size(); i += 2) {
-                writer.field(response.fields().get(i), response.fields().get(i + 1));
+                out.field(response.fields().get(i), response.fields().get(i + 1));
             }
         } catch (RuntimeException e) {
-            writer.reset();
+            out.resetTo(mark);
             Log.log(LOG, System.Logger.Level.ERROR, "the response to " + request + " has a field that cannot be sent", e);
             return false;
         }
         if (framing.lengthField()) {
-            writer.contentLength(switch (response.content()) {
+            out.contentLength(switch (response.content()) {
                 case ResponseBody.Bytes bytes -> bytes.content().length;
                 case ResponseBody.FileRegion file -> file.length();
                 case ResponseBody.Stream stream -> throw new AssertionError("a stream has no length to declare");
             });
         } else if (framing.chunkedField()) {
-            writer.chunked();
+            out.chunked();
         }
         if (!keepAlive && !handlerSaysClose) {
-            writer.field("Connection", "close");
+            out.field("Connection", "close");
         } else if (keepAlive && request != null && request.version() == HttpVersion.HTTP_1_0) {
-            writer.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
+            out.field("Connection", "keep-alive");   // RFC 9112 §9.3: 1.0 persists only when told so
         }
-        writer.endHead();
+        out.endHead();
         return true;
     }
 

@@ -11,7 +11,6 @@ import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
@@ -52,7 +51,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final byte[] NO_BODY = new byte[0];
     private static final System.Logger LOG = System.getLogger("io.rawloop.server");
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;
     private final ServerConfig config;
@@ -102,6 +100,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             state = State.READING_HEAD;
         }
         lastActivity = loop.nanoTime();
+        responses.beginBatch();   // the answers to this read leave in one buffer: see ResponseWriter
         try {
             while (reading()) {
                 if (responses.size() >= config.maxPipelined() && parser.atMessageBoundary() && data.hasRemaining()) {
@@ -124,6 +123,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             }
         } catch (HttpException e) {
             reject(e.status(), e.reason());
+        } finally {
+            responses.endBatch();
         }
     }
     // endregion onData
@@ -169,7 +170,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             // RFC 9110 §10.1.1: say 100 before the client sends the body; but after the answers to
             // earlier pipelined requests, never in the middle of them.
             if (responses.isEmpty()) {
-                connection.write(ByteBuffer.wrap(CONTINUE));
+                responses.sendContinue();
             } else {
                 continueOwed = true;
             }
@@ -264,7 +265,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         server.responseSent();
         if (continueOwed && responses.isEmpty() && state == State.READING_BODY) {
             continueOwed = false;
-            connection.write(ByteBuffer.wrap(CONTINUE));
+            responses.sendContinue();
         }
         if (responses.isEmpty() && (state == State.FINISHING || server.isShuttingDown() && state == State.IDLE)) {
             closeInStages();
@@ -326,6 +327,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
 
     /** FIN after the last response, discard what the client still sends, close on its FIN. */
     private void closeInStages() {
+        responses.flushBatch();   // the last answers go before our FIN
         state = State.DRAINING;
         cancelArrivalTimer();
         connection.resumeReading();   // keep reading, so that unread input does not turn into a reset
