@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 /** {@code serve BACKEND --port P}: one back-end, serving until killed (SIGTERM or Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve /hello, /json, /sleep?ms=N and /cpu?n=N on one back-end:",
-            "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll."})
+            "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll;",
+            "or nio-floor, plain NIO and no HTTP, which answers anything ending in a blank line with /hello."})
 final class ServeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKEND", description = "Which back-end.")

@@ -34,8 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
     public BenchCommand() {
     }
 
-    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
-            description = "Comma-separated (default: all six).")
+    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll,nio-floor",
+            description = {"Comma-separated: loop, loop-coroutines, threads, virtual-threads, netty-nio, netty-epoll,",
+                "nio-floor (default: all seven; nio-floor, plain NIO and no HTTP, runs on /hello only)."})
     List<String> backends;
 
     @Option(names = "--rate", split = ",", defaultValue = "25000", description = "Requests/s, comma-separated; 'max' for closed loop.")
@@ -78,14 +79,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        List<String> measured = new ArrayList<>();
         for (String b : backends) {
+            Backend backend;
             try {
-                Backend.of(b);
+                backend = Backend.of(b);
             } catch (IllegalArgumentException e) {
                 err.println("--backends: " + e.getMessage());
                 return 2;
             }
+            if (!backend.parsesHttp() && !isHello(path)) {
+                err.println("note: " + backend.id() + " skipped: it is no HTTP server and answers every request with /hello's"
+                        + " response, so it is measured on /hello only, not " + path);
+            } else {
+                measured.add(backend.id());
+            }
         }
+        if (measured.isEmpty()) {
+            err.println("--backends: nothing left to measure on " + path);
+            return 2;
+        }
+        backends = measured;
         List<Double> targets = new ArrayList<>();
         for (String r : rates) {
             try {
@@ -156,6 +170,12 @@ public final class BenchCommand implements Callable<Integer> {
                 duration.toMillis(), repeat,
                 String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
                         : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1]);
+    }
+
+    /** Whether {@code target} asks for /hello, whatever its query: the one path nio-floor answers truly. */
+    static boolean isHello(String target) {
+        int q = target.indexOf('?');
+        return (q < 0 ? target : target.substring(0, q)).equals("/hello");
     }
 
     /** Medians over rounds. */
