@@ -1,6 +1,8 @@
 package io.rawloop.compare;
 
 import io.rawloop.compare.backend.Backend;
+import io.rawloop.compare.bench.ControlPort;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +27,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--control", hidden = true,
+            description = "Also open the bench's control port (io.rawloop.compare.bench.ControlPort) and say where.")
+    boolean control;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,8 +50,18 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return 1;
         }
+        ControlPort controlPort = null;
+        if (control) {
+            controlPort = ControlPort.open(running.loopThread());
+            // Before the listening line, which is what the bench waits for: by then it has this one too.
+            System.out.println("control on " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + controlPort.port());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        ControlPort opened = controlPort;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (opened != null) {
+                opened.close();
+            }
             running.close();
             stopped.countDown();
         }));

@@ -42,8 +42,17 @@ class BenchSmokeTest {
             assertTrue(Pattern.compile("(?m)^\\| " + Pattern.quote(b.id()) + " \\| [0-9,]+ \\| ").matcher(summary).find(),
                     "a summary row for " + b.id() + ":\n" + summary);
         }
+        assertTrue(summary.contains("| CPU µs/req | alloc B/req | loop-thread B/req |"), summary);
+        assertTrue(Pattern.compile("(?m)^\\| threads \\|.* \\| [0-9,.]+ \\| — \\| [0-9]+ \\| [0-9]+ \\|$").matcher(summary).find(),
+                "threads has no loop thread:\n" + summary);
+        assertTrue(Pattern.compile("(?m)^\\| loop \\|.* \\| [0-9,.]+ \\| [0-9,.]+ \\| [0-9]+ \\| [0-9]+ \\|$").matcher(summary).find(),
+                "loop's allocation, all threads and its loop thread:\n" + summary);
+        List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(1 + Backend.values().length, csv.size(), "a header and a row per back-end: " + csv);
+        assertTrue(csv.get(0).contains(",alloc_b_per_req,loop_thread_b_per_req,"), csv.get(0));
         String html = Files.readString(out.resolve("report.html"));
-        assertEquals(2, html.split("<svg", -1).length - 1, "a latency chart and a throughput chart");
+        assertEquals(3, html.split("<svg", -1).length - 1, "at a fixed rate: latency, CPU per request, allocation per request");
+        assertTrue(html.contains("CPU per request") && html.contains("Heap allocated per request") && !html.contains("Throughput"), html);
         assertTrue(html.contains("<polyline") && html.contains("99.9%") && html.contains("<rect"), html);
         assertTrue(!html.contains("<script") && !html.contains("http://cdn"), "viewable offline");
     }
