@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve /hello, /json, /sleep?ms=N and /cpu?n=N on one back-end:",
             "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll;",
-            "or nio-floor, plain NIO and no HTTP, which answers anything ending in a blank line with /hello."})
+            "or nio-floor: plain NIO, no HTTP, answering anything that ends in a blank",
+            "line with /hello's response."})
 final class ServeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKEND", description = "Which back-end.")

@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
  * {@code report.html}; with {@code --profile}, a flame graph per run too.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the same HTTP load against several back-ends, each in its own JVM, and write",
-            "DIR/BACKEND-RATE.hgrm, DIR/summary.md and DIR/summary.csv (a table per rate: latency, CPU and",
-            "heap allocated per request, memory, threads) and DIR/report.html (charts, offline)."})
+        description = {"Run the same HTTP load against several back-ends, each in its own JVM.",
+            "Writes DIR/BACKEND-RATE.hgrm, DIR/summary.md and DIR/summary.csv (per rate:",
+            "latency, CPU and heap allocated per request, memory, threads) and",
+            "DIR/report.html (charts, offline)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Made by picocli, which then sets the options. */
@@ -38,8 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll,nio-floor",
-            description = {"Comma-separated: loop, loop-coroutines, threads, virtual-threads, netty-nio, netty-epoll,",
-                "nio-floor (default: all seven; nio-floor, plain NIO and no HTTP, runs on /hello only)."})
+            description = "Comma-separated: loop, loop-coroutines, threads, virtual-threads, netty-nio, netty-epoll,"
+                + " nio-floor (default: all seven; nio-floor, plain NIO and no HTTP, runs on /hello only).")
     List<String> backends;
 
     @Option(names = "--rate", split = ",", defaultValue = "25000", description = "Requests/s, comma-separated; 'max' for closed loop.")
@@ -69,9 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin with taskset even if it exists.")
     boolean noPin;
 
-    @Option(names = "--profile", description = {"Profile each back-end's CPU with async-profiler over the measured window",
-        "(event=cpu, or itimer where perf_events are not permitted), into DIR/flame-BACKEND-RATE.html.",
-        "The figures then include the profiler's cost."})
+    @Option(names = "--profile", description = "Profile each back-end's CPU with async-profiler over the measured window"
+            + " (event=cpu, or itimer where perf_events are not permitted), into DIR/flame-BACKEND-RATE.html."
+            + " The figures then include the profiler's cost.")
     boolean profile;
 
     @CommandLine.Spec
