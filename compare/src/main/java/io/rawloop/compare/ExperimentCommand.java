@@ -32,7 +32,7 @@ final class ExperimentCommand implements Callable<Integer> {
     int connections;
 
     @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
-            description = "c10k: back-ends (default: all six).")
+            description = "c10k: back-ends (default: the six HTTP servers; nio-floor may be named too).")
     List<String> backends;
 
     @Option(names = "--duration", defaultValue = "10s", converter = Durations.class, description = "blocking: per phase (default ${DEFAULT-VALUE}).")

@@ -1,6 +1,8 @@
 package io.rawloop.compare;
 
 import io.rawloop.compare.backend.Backend;
+import io.rawloop.compare.bench.ControlPort;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code serve BACKEND --port P}: one back-end, serving until killed (SIGTERM or Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve /hello, /json, /sleep?ms=N and /cpu?n=N on one back-end:",
-            "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll."})
+            "loop, loop-coroutines, threads, virtual-threads, netty-nio or netty-epoll;",
+            "or nio-floor: plain NIO, no HTTP, answering anything that ends in a blank",
+            "line with /hello's response."})
 final class ServeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "BACKEND", description = "Which back-end.")
@@ -23,6 +27,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--control", hidden = true,
+            description = "Also open the bench's control port (io.rawloop.compare.bench.ControlPort) and say where.")
+    boolean control;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,8 +51,18 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return 1;
         }
+        ControlPort controlPort = null;
+        if (control) {
+            controlPort = ControlPort.open(running.loopThread());
+            // Before the listening line, which is what the bench waits for: by then it has this one too.
+            System.out.println("control on " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + controlPort.port());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        ControlPort opened = controlPort;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (opened != null) {
+                opened.close();
+            }
             running.close();
             stopped.countDown();
         }));

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The six ways of serving the same HTTP work that {@code compare} measures against each other.
- * Each serves {@link Endpoints} with the same bytes, keep-alive and pipelining, on one event loop
- * or carrier thread where the model has one (the thread-per-connection back-ends have as many
- * threads as connections: that is their model).
+ * The six ways of serving the same HTTP work that {@code compare} measures against each other,
+ * and the floor beneath them. Each of the six serves {@link Endpoints} with the same bytes,
+ * keep-alive and pipelining, on one event loop or carrier thread where the model has one (the
+ * thread-per-connection back-ends have as many threads as connections: that is their model).
+ * The seventh, {@link #NIO_FLOOR}, is not an HTTP server: it answers every request with
+ * {@code /hello}'s bytes, to show what plain NIO costs with nothing on top.
  */
 public enum Backend {
 
@@ -24,7 +27,12 @@ public enum Backend {
     /** Netty with its NIO transport (a Selector, like ours), its own HTTP codec. */
     NETTY_NIO("netty-nio"),
     /** Netty with its native epoll transport. */
-    NETTY_EPOLL("netty-epoll");
+    NETTY_EPOLL("netty-epoll"),
+    /**
+     * Not an HTTP server: one selector thread that answers every blank line it reads with
+     * {@code /hello}'s response. The floor, for {@code /hello} only (see {@link #parsesHttp}).
+     */
+    NIO_FLOOR("nio-floor");
 
     private final String id;
 
@@ -35,6 +43,15 @@ public enum Backend {
     /** The name on the command line: {@code loop}, {@code netty-epoll}, ... */
     public String id() {
         return id;
+    }
+
+    /**
+     * Whether it reads requests as HTTP and answers each endpoint. False for {@link #NIO_FLOOR},
+     * which answers anything that ends in a blank line with {@code /hello}'s response, and so is
+     * measured on {@code /hello} only.
+     */
+    public boolean parsesHttp() {
+        return this != NIO_FLOOR;
     }
 
     /** The back-end named {@code id}; the message lists the names if there is none. */
@@ -59,6 +76,7 @@ public enum Backend {
             // endregion models
             case NETTY_NIO -> NettyBackend.start(address, false);
             case NETTY_EPOLL -> NettyBackend.start(address, true);
+            case NIO_FLOOR -> NioFloorBackend.start(address);
         };
     }
 
@@ -66,6 +84,14 @@ public enum Backend {
     public interface Running extends AutoCloseable {
         /** The port it listens on. */
         int port();
+
+        /**
+         * The one thread its event loop or selector runs on, for figures of that thread alone;
+         * empty where the model has none (a thread per connection).
+         */
+        default Optional<Thread> loopThread() {
+            return Optional.empty();
+        }
 
         /** Stops serving and frees the port. */
         @Override

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What every back-end answers, decided in one place so that all six send the same bytes:
+ * What every back-end answers, decided in one place so that all six send the same bytes (and
+ * {@code nio-floor} the same {@code /hello}):
  * {@code /hello}, {@code /json}, {@code /sleep?ms=N} (each back-end waits in its own way) and
  * {@code /cpu?n=N} ({@link Work#cpu}, the same arithmetic everywhere). The head is always
  * {@code Date, Server, Content-Type, Content-Length}, in that order, as rawloop's server writes it.

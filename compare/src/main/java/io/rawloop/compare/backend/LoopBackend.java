@@ -10,6 +10,10 @@ import io.rawloop.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * rawloop's server on one loop. {@code /sleep} is a loop timer (no thread waits); {@code /cpu}
@@ -46,6 +50,7 @@ final class LoopBackend {
             return later;
         };
         HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, handler);
+        Thread loopThread = onLoop(server);
         return new Backend.Running() {
             @Override
             public int port() {
@@ -53,10 +58,29 @@ final class LoopBackend {
             }
 
             @Override
+            public Optional<Thread> loopThread() {
+                return Optional.of(loopThread);
+            }
+
+            @Override
             public void close() {
                 server.close();
             }
         };
+    }
+
+    /** The server's one loop thread, asked of the loop itself (the thread is the loop's business). */
+    private static Thread onLoop(HttpServer server) throws IOException {
+        try {
+            return server.loops().get(0).submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            server.close();
+            throw new IOException("the server's loop did not answer", e);
+        } catch (InterruptedException e) {
+            server.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private static boolean offloaded(String target) {

@@ -28,6 +28,7 @@ import io.rawloop.http.DateHeader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,10 +41,12 @@ final class NettyBackend implements Backend.Running {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final Thread loopThread;
 
-    private NettyBackend(EventLoopGroup group, Channel channel) {
+    private NettyBackend(EventLoopGroup group, Channel channel, Thread loopThread) {
         this.group = group;
         this.channel = channel;
+        this.loopThread = loopThread;
     }
 
     static Backend.Running start(InetSocketAddress address, boolean epoll) {
@@ -60,7 +63,9 @@ final class NettyBackend implements Backend.Running {
                         }
                     })
                     .bind(address).syncUninterruptibly().channel();
-            return new NettyBackend(group, channel);
+            // The group's one thread, asked of the loop itself: it serves the listener and every child.
+            Thread loopThread = channel.eventLoop().submit(Thread::currentThread).syncUninterruptibly().getNow();
+            return new NettyBackend(group, channel, loopThread);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -140,6 +145,11 @@ final class NettyBackend implements Backend.Running {
     @Override
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public Optional<Thread> loopThread() {
+        return Optional.of(loopThread);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,19 +24,23 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench}: every back-end in its own JVM (same flags, pinned to core 0 when {@code taskset}
  * exists, the load generator on the others), the same load at the same rates, interleaved and
- * repeated. Writes {@code BACKEND-RATE.hgrm}, {@code summary.md} and {@code report.html}.
+ * repeated. Writes {@code BACKEND-RATE.hgrm}, {@code summary.md}, {@code summary.csv} and
+ * {@code report.html}; with {@code --profile}, a flame graph per run too.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the same HTTP load against several back-ends, each in its own JVM, and write",
-            "DIR/BACKEND-RATE.hgrm, DIR/summary.md (a table per rate) and DIR/report.html (charts, offline)."})
+        description = {"Run the same HTTP load against several back-ends, each in its own JVM.",
+            "Writes DIR/BACKEND-RATE.hgrm, DIR/summary.md and DIR/summary.csv (per rate:",
+            "latency, CPU and heap allocated per request, memory, threads) and",
+            "DIR/report.html (charts, offline)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Made by picocli, which then sets the options. */
     public BenchCommand() {
     }
 
-    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll",
-            description = "Comma-separated (default: all six).")
+    @Option(names = "--backends", split = ",", defaultValue = "loop,loop-coroutines,threads,virtual-threads,netty-nio,netty-epoll,nio-floor",
+            description = "Comma-separated: loop, loop-coroutines, threads, virtual-threads, netty-nio, netty-epoll,"
+                + " nio-floor (default: all seven; nio-floor, plain NIO and no HTTP, runs on /hello only).")
     List<String> backends;
 
     @Option(names = "--rate", split = ",", defaultValue = "25000", description = "Requests/s, comma-separated; 'max' for closed loop.")
@@ -65,27 +70,65 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Do not pin with taskset even if it exists.")
     boolean noPin;
 
+    @Option(names = "--profile", description = "Profile each back-end's CPU with async-profiler over the measured window"
+            + " (event=cpu, or itimer where perf_events are not permitted), into DIR/flame-BACKEND-RATE.html."
+            + " The figures then include the profiler's cost.")
+    boolean profile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One measured run. */
-    record Run(String backend, String rate, LoadGenerator.Result result, double cpuSeconds, long peakRssKb, long threads) {
+    /** The library bench --profile loads into each back-end, once taken out; null without --profile. */
+    private Profiler.Library profiler;
+    /** The event the first profiled run used, and why if not cpu. */
+    private String profiledWith;
+    /** Runs profiled so far, by back-end and rate: each round's flame graph has a name of its own. */
+    private final Map<String, Integer> profiledRuns = new HashMap<>();
+
+    /**
+     * One measured run. {@code allocatedBytes}: heap allocated by all the back-end's threads over
+     * the measured window; {@code loopAllocatedBytes}: by its loop thread alone, -1 where it has none.
+     */
+    record Run(String backend, String rate, LoadGenerator.Result result, double cpuSeconds, long peakRssKb, long threads,
+               long allocatedBytes, long loopAllocatedBytes) {
         double cpuMicrosPerRequest() {
             return result.completed() == 0 ? 0 : cpuSeconds * 1e6 / result.completed();
+        }
+
+        double allocatedPerRequest() {
+            return result.completed() == 0 ? 0 : (double) allocatedBytes / result.completed();
+        }
+
+        /** NaN where the back-end has no loop thread. */
+        double loopAllocatedPerRequest() {
+            return loopAllocatedBytes < 0 ? Double.NaN : result.completed() == 0 ? 0 : (double) loopAllocatedBytes / result.completed();
         }
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        List<String> measured = new ArrayList<>();
         for (String b : backends) {
+            Backend backend;
             try {
-                Backend.of(b);
+                backend = Backend.of(b);
             } catch (IllegalArgumentException e) {
                 err.println("--backends: " + e.getMessage());
                 return 2;
             }
+            if (!backend.parsesHttp() && !isHello(path)) {
+                err.println("note: " + backend.id() + " skipped: it is no HTTP server and answers every request with /hello's"
+                        + " response, so it is measured on /hello only, not " + path);
+            } else {
+                measured.add(backend.id());
+            }
         }
+        if (measured.isEmpty()) {
+            err.println("--backends: nothing left to measure on " + path);
+            return 2;
+        }
+        backends = measured;
         List<Double> targets = new ArrayList<>();
         for (String r : rates) {
             try {
@@ -100,6 +143,13 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Files.createDirectories(out);
+        if (profile) {
+            profiler = Profiler.extract();
+            if (profiler.unavailable() != null) {
+                err.println("--profile: " + profiler.unavailable());
+                return 1;
+            }
+        }
         String[] cpus = Pinning.plan(noPin);
         if (cpus != null) {
             Pinning.pinSelf(cpus[1]);
@@ -124,15 +174,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // endregion interleaved
         err.printf("\rdone: %d runs in %.0f s%s%n", total, (System.nanoTime() - started) / 1e9, " ".repeat(30));
-        Results.write(out, runs, backends, rates, describe(cpus));
-        spec.commandLine().getOut().println("wrote " + out.resolve("summary.md") + " and " + out.resolve("report.html"));
+        if (profiledWith != null) {
+            err.println("profiled with async-profiler, event=" + profiledWith + ", a sample per " + Profiler.INTERVAL + " of CPU");
+        }
+        String summary = Results.write(out, runs, backends, rates, describe(cpus), pipeline);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(summary);
+        stdout.println("wrote " + out.resolve("summary.md") + ", " + out.resolve("summary.csv") + " and " + out.resolve("report.html"));
         return 0;
     }
 
     private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
-        try (BackendProcess server = BackendProcess.start(backend, serverCpus)) {
+        try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags())) {
             URI url = URI.create("http://127.0.0.1:" + server.port + path);
             LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO, warmup, pipeline));
+            if (profiler != null) {   // started before the figures are taken, so that its start costs nothing in them
+                String event = server.startProfiler();
+                profiledWith = profiledWith == null ? event : profiledWith;
+            }
+            BackendProcess.Allocated allocatedBefore = server.allocated();
             Duration cpuBefore = server.cpu();
             long[] maxThreads = {server.status("Threads")};
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -144,9 +204,16 @@ public final class BenchCommand implements Callable<Integer> {
             LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO,
                     duration, pipeline));
             double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
+            BackendProcess.Allocated allocatedAfter = server.allocated();
             sampler.interrupt();
             sampler.join();
-            return new Run(backend, rateLabel, r, cpu, server.status("VmHWM"), maxThreads[0]);
+            if (profiler != null) {   // and stopped after: writing the flame graph takes CPU too
+                int round = profiledRuns.merge(backend + "-" + rateLabel, 1, Integer::sum);
+                server.stopProfiler(out.resolve("flame-" + backend + "-" + rateLabel + (repeat > 1 ? "-round" + round : "") + ".html"));
+            }
+            return new Run(backend, rateLabel, r, cpu, server.status("VmHWM"), maxThreads[0],
+                    allocatedAfter.all() - allocatedBefore.all(),
+                    allocatedBefore.loop() < 0 ? -1 : allocatedAfter.loop() - allocatedBefore.loop());
         }
     }
 
@@ -155,7 +222,15 @@ public final class BenchCommand implements Callable<Integer> {
                         + " %d round(s) interleaved; back-end JVM flags: %s; %s", connections, pipeline, path, warmup.toMillis(),
                 duration.toMillis(), repeat,
                 String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
-                        : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1]);
+                        : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1])
+                + (profiledWith == null ? "" : "; profiled with async-profiler (event=" + profiledWith
+                        + "), whose cost is in the figures");
+    }
+
+    /** Whether {@code target} asks for /hello, whatever its query: the one path nio-floor answers truly. */
+    static boolean isHello(String target) {
+        int q = target.indexOf('?');
+        return (q < 0 ? target : target.substring(0, q)).equals("/hello");
     }
 
     /** Medians over rounds. */

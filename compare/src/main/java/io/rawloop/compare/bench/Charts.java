@@ -67,8 +67,8 @@ final class Charts {
         return svg.append("</svg>\n").toString();
     }
 
-    /** Bars: {@code values[i]} for {@code names[i]}, labelled with {@code unit}. */
-    static String bars(String title, List<String> names, List<Double> values, String unit) {
+    /** Bars: {@code values[i]} for {@code names[i]}, labelled in {@code format} with {@code unit}. */
+    static String bars(String title, List<String> names, List<Double> values, String format, String unit) {
         double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         StringBuilder svg = header(title);
         int n = names.size();
@@ -77,10 +77,10 @@ final class Charts {
             double h = (H - BOTTOM - 40) * values.get(i) / Math.max(max, 1e-9);
             double x = LEFT + slot * i + slot * 0.15;
             svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'/>"
-                            + "<text x='%.1f' y='%.1f' font-size='11' text-anchor='middle'>%,.0f %s</text>"
+                            + "<text x='%.1f' y='%.1f' font-size='11' text-anchor='middle'>%s %s</text>"
                             + "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%s</text>%n",
                     x, H - BOTTOM - h, slot * 0.7, h, COLORS[i % COLORS.length], x + slot * 0.35, H - BOTTOM - h - 4,
-                    values.get(i), unit, x + slot * 0.35, H - BOTTOM + 16, escape(names.get(i))));
+                    String.format(Locale.ROOT, format, values.get(i)), unit, x + slot * 0.35, H - BOTTOM + 16, escape(names.get(i))));
         }
         return svg.append("</svg>\n").toString();
     }
