@@ -17,13 +17,18 @@ public final class Log {
     }
 
     /**
-     * Loads and initialises this class now. Its first use is often an accept failing with
-     * EMFILE; loading a class from a directory (as in {@code mvn test} or an IDE) needs a file
-     * descriptor then, and the NoClassDefFoundError escaped the loop's own error handling and
-     * killed the loop thread. {@link EventLoop} calls this when it is loaded.
+     * Loads, now, what the failure paths need, and what a shortage of file descriptors would make
+     * impossible to load later. The first log record is often an accept failing with EMFILE; then
+     * loading a class from a directory (as in {@code mvn test} or an IDE) needs a descriptor, and
+     * so does the time-zone database ({@code lib/tzdb.dat}) that the JDK's log formatter opens
+     * for the first record's time: once that fails, {@code ZoneInfoFile} stays broken and no
+     * record can be formatted for the rest of the process. Likewise {@link IoErrors}, which every
+     * close goes through: a close that cannot load it leaves its connection open for good (found
+     * by {@code DescriptorExhaustionTest}). {@link EventLoop} calls this when it is loaded.
      */
     static void load() {
-        // nothing to do: calling it is the point
+        java.util.TimeZone.getDefault();   // reads tzdb.dat once, while a descriptor is to be had
+        IoErrors.closeQuietly(null);        // loads and initialises it
     }
 
     /** Logs a warning to {@code io.rawloop.loop}; never throws. */
