@@ -359,7 +359,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * figures may be a little stale.
      */
     public LoopStats stats() {
-        return figures.snapshot(inbox.wakeups(), timers.size(), ready.size());
+        return figures.snapshot(clock.nanoTime(), inbox.wakeups(), timers.size(), ready.size());
     }
 
     // region close

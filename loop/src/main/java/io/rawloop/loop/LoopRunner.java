@@ -122,9 +122,11 @@ final class LoopRunner {
             claim(self);
         }
         CURRENT.set(loop);
+        loop.figures.resumed(loop.nanoTime());
     }
 
     private void leave() {
+        loop.figures.paused(loop.nanoTime());
         CURRENT.remove();
         stopRequested = false;
         try {
