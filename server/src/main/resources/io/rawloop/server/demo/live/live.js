@@ -83,6 +83,7 @@ function connect() {
   events.onmessage = message => {
     latest = JSON.parse(message.data);
     draw(latest);
+    status.dataset.ticks = String(Number(status.dataset.ticks || 0) + 1);   // for a test to wait on
   };
   events.onerror = () => {
     // EventSource reconnects by itself (after the stream's retry: 2 s); say so meanwhile.
