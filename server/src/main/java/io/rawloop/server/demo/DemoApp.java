@@ -184,7 +184,10 @@ public final class DemoApp {
                     .append(",\"timerLagMeanMicros\":").append(l.timerLagMeanNanos() / 1000)
                     .append(",\"timerLagMaxMicros\":").append(l.timerLagMaxNanos() / 1000)
                     .append(",\"channels\":").append(l.registeredChannels())
-                    .append(",\"queuedBytes\":").append(l.queuedBytes()).append("}");
+                    .append(",\"queuedBytes\":").append(l.queuedBytes())
+                    .append(",\"utilization\":").append(String.format(java.util.Locale.ROOT, "%.3f", l.utilization()))
+                    .append(",\"delayP99Micros\":").append(l.delay().percentileNanos(99) / 1000)
+                    .append(",\"delayMaxMicros\":").append(l.delay().maxNanos() / 1000).append("}");
         }
         loops.append("]");
         return "{\"openConnections\":" + s.openConnections() + ",\"acceptedConnections\":" + s.acceptedConnections()
