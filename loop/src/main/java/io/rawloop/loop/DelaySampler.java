@@ -41,9 +41,31 @@ final class DelaySampler {
     void busy(long from, long to) {
         long first = Math.floorDiv(from, RESOLUTION_NANOS) + 1;
         long last = Math.floorDiv(to, RESOLUTION_NANOS);
-        for (long k = first; k <= last; k++) {
-            record(to - k * RESOLUTION_NANOS, 1, to);
+        if (last - first < DelayHistogram.BUCKETS) {
+            for (long k = first; k <= last; k++) {
+                record(to - k * RESOLUTION_NANOS, 1, to);
+            }
+            return;
         }
+        // A long interval (a clock moved by hours in a test, a callback stuck for minutes): its
+        // delays are evenly spaced, so count them bucket by bucket instead of one by one.
+        long shortest = to - last * RESOLUTION_NANOS;
+        long longest = to - first * RESOLUTION_NANOS;
+        long lower = -1;
+        for (int b = 0; b < DelayHistogram.BUCKETS && lower < longest; b++) {
+            long upper = Math.min(longest, DelayHistogram.upperBoundNanos(b));
+            long fromIndex = lower < shortest ? 0 : Math.floorDiv(lower - shortest, RESOLUTION_NANOS) + 1;
+            long toIndex = upper < shortest ? -1 : Math.floorDiv(upper - shortest, RESOLUTION_NANOS);
+            if (toIndex >= fromIndex) {
+                long n = toIndex - fromIndex + 1;
+                // The bucket's samples: record each of its count at their mean, then fix the max.
+                record(shortest + (fromIndex + toIndex) / 2 * RESOLUTION_NANOS, n, to);
+            }
+            lower = upper;
+        }
+        totalMax = Math.max(totalMax, longest);
+        int s = Math.floorMod(Math.floorDiv(to, Utilization.SLOT_NANOS), SLOTS);
+        recentMax[s] = Math.max(recentMax[s], longest);
     }
 
     /** The loop waited in select from {@code from} to {@code to}: each grid point in it ran at once. */
@@ -67,13 +89,22 @@ final class DelaySampler {
     private void record(long delay, long samples, long at) {
         int bucket = DelayHistogram.bucketOf(delay);
         total[bucket] += samples;
-        totalSum += delay * samples;
+        totalSum = plus(totalSum, delay, samples);
         totalMax = Math.max(totalMax, delay);
         long[] slot = recentSlot(at);
         slot[bucket] += samples;
         int s = Math.floorMod(Math.floorDiv(at, Utilization.SLOT_NANOS), SLOTS);
-        recentSum[s] += delay * samples;
+        recentSum[s] = plus(recentSum[s], delay, samples);
         recentMax[s] = Math.max(recentMax[s], delay);
+    }
+
+    /** {@code sum + delay × samples}, stopping at Long.MAX_VALUE rather than wrapping around. */
+    private static long plus(long sum, long delay, long samples) {
+        try {
+            return Math.addExact(sum, Math.multiplyExact(delay, samples));
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The counts of the 100 ms slot holding {@code at}, emptied first if it held an older one. */

@@ -95,4 +95,18 @@ class LoopFiguresTest {
         assertTrue(s.callbacksPerIteration() > 0);
         assertEquals(0, s.readyCallbacks());
     }
+
+    @Test
+    void aVeryLongBusyIntervalIsCountedByBucketsNotOneByOne() {
+        DelaySampler sampler = new DelaySampler();
+        sampler.busy(0, 3_600_000 * MS);   // an hour: 360,000 grid points
+        DelayHistogram total = sampler.total();
+        assertEquals(360_000, total.count());
+        assertEquals(3_600_000 * MS - 10 * MS, total.maxNanos());
+        assertEquals(1, total.count(0), "the last grid point waited 0");
+        assertEquals(360_000 - 1001, total.count(DelayHistogram.buckets() - 1), "all but the 1,001 of the last 10 s waited longer");
+        DelaySampler longAgo = new DelaySampler();
+        longAgo.busy(0, Long.MAX_VALUE / 4);   // "never": it must end, and not overflow
+        assertTrue(longAgo.total().count() > 0);
+    }
 }
