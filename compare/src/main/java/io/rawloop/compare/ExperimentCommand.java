@@ -13,10 +13,10 @@ import picocli.CommandLine.Parameters;
 /** {@code experiment NAME}: the experiments of the Python concurrency talks, in Java, each printing a Markdown table. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one of the Python concurrency talks' experiments (see the tutorial's 'Where this comes from'), in Java, and print its Markdown table:",
-            "downloads, spawn, c10k, blocking, cpu."})
+            "downloads, spawn, c10k, blocking, cpu, processes."})
 final class ExperimentCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "downloads, spawn, c10k, blocking or cpu.")
+    @Parameters(paramLabel = "NAME", description = "downloads, spawn, c10k, blocking, cpu or processes.")
     String name;
 
     @Option(names = "--urls", defaultValue = "200", description = "downloads: URLs (default ${DEFAULT-VALUE}).")
@@ -41,7 +41,7 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "5000", description = "blocking: /hello requests/s (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--work", defaultValue = "20000000", description = "blocking: rounds per /cpu; cpu: rounds in all (default ${DEFAULT-VALUE}).")
+    @Option(names = "--work", defaultValue = "20000000", description = "blocking: rounds per /cpu; cpu, processes: 50 times that in all (default ${DEFAULT-VALUE}).")
     long work;
 
     @CommandLine.Spec

@@ -65,6 +65,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     final LoopShutdown shutdown;
     private boolean lastSelectFoundKeys;
 
+    /** Debug mode's checks, or null: off, each costs one null check ({@link LoopDebug}). */
+    final LoopDebug debug;
     /** Figures for {@link LoopStats}; {@link OutgoingQueue} keeps their queued bytes. */
     final LoopFigures figures = new LoopFigures();
     /** The selector and the channels registered with it: phases 2 and 3a. */
@@ -78,6 +80,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.inbox = new Inbox(selector.selector(), name);
         this.runner = new LoopRunner(this);
         this.shutdown = new LoopShutdown(this, runner, selector, inbox, offload);
+        this.debug = builder.debug ? new LoopDebug(this, builder.slowCallback.toNanos()) : null;
     }
 
     /** A loop with the real clock and default settings. */
@@ -152,7 +155,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             Runnable callback = ready.poll();
             figures.callbacksRun++;
             try {
-                callback.run();
+                (debug == null ? callback : debug.watching(callback)).run();
             } catch (Throwable t) {
                 // A failing callback must not take every other connection down with it.
                 figures.callbackErrors++;
@@ -277,10 +280,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     TimerQueue timers() {
         return timers;
     }
-
-    void recordTimerLag(long deadline) {
-        figures.timerFired(deadline, clock.nanoTime());
-    }
     // endregion timers
 
     // region promises and offload
@@ -334,19 +333,26 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
     // endregion signals
 
-    // region channels
     /** Called by a {@link Selectable} that has readiness to handle: it runs in phase 5. */
     void enqueue(Runnable callback) {
         ready.add(callback);
     }
-    // endregion channels
 
-    /**
-     * Throws unless the caller may touch loop-confined state: it is the loop thread, or the
-     * loop is not running at all (setting up before {@link #run()}).
-     */
+    /** Throws unless the caller may touch loop-confined state: the loop thread, or any while not running. */
     void checkInLoop(String what) {
         runner.check(what);
+    }
+
+    /** True in asyncio's debug mode ({@link EventLoopBuilder#debug}): see {@code LoopDebug}. */
+    public boolean isDebug() {
+        return debug != null;
+    }
+
+    /** In debug mode, names what the running callback does (a request, say) for the slow-callback log. Loop thread. */
+    public void describeCallback(String what) {
+        if (debug != null) {
+            debug.describe(what);
+        }
     }
 
     /** The loop's name, which is also its thread's name when {@link #start()}ed. */
@@ -354,12 +360,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         return name;
     }
 
-    /**
-     * A snapshot of the loop's figures. Exact on the loop thread; from another thread the
-     * figures may be a little stale.
-     */
+    /** A snapshot of the loop's figures: exact on the loop thread, a little stale from others. */
     public LoopStats stats() {
-        return figures.snapshot(inbox.wakeups(), timers.size(), ready.size());
+        return figures.snapshot(clock.nanoTime(), inbox.wakeups(), timers.size(), ready.size());
     }
 
     // region close

@@ -1,10 +1,15 @@
 package io.rawloop.loop;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Settings for a new {@link EventLoop}: its name, clock and offload pool. {@code EventLoop.builder()...build()}. */
+/**
+ * Settings for a new {@link EventLoop}: its name, clock, offload pool and debug mode.
+ * {@code EventLoop.builder()...build()}. Debug mode's defaults come from the system properties
+ * {@code rawloop.debug} ({@code true} to turn it on) and {@code rawloop.slowCallbackMs}.
+ */
 public final class EventLoopBuilder {
 
     private static final AtomicLong COUNTER = new AtomicLong();
@@ -14,6 +19,8 @@ public final class EventLoopBuilder {
     int offloadThreads = Runtime.getRuntime().availableProcessors();
     int offloadQueue = 10_000;
     Executor offloadExecutor;
+    boolean debug = Boolean.getBoolean("rawloop.debug");
+    Duration slowCallback = Duration.ofMillis(Long.getLong("rawloop.slowCallbackMs", 100));
 
     EventLoopBuilder() {
     }
@@ -51,6 +58,25 @@ public final class EventLoopBuilder {
     /** Offloads to {@code executor} (shared, not shut down by the loop) instead of an own pool. */
     public EventLoopBuilder offloadExecutor(Executor executor) {
         this.offloadExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * asyncio's debug mode (default: {@code -Drawloop.debug}): slow callbacks, calls from the
+     * wrong thread and failed promises nobody heard of are logged. Off, it costs nothing
+     * measurable; on, a little per callback. See {@link EventLoop#isDebug()}.
+     */
+    public EventLoopBuilder debug(boolean on) {
+        this.debug = on;
+        return this;
+    }
+
+    /** In debug mode, a callback running longer than this is logged (default 100 ms, or {@code -Drawloop.slowCallbackMs}). */
+    public EventLoopBuilder slowCallback(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("the slow-callback threshold cannot be negative: " + threshold);
+        }
+        this.slowCallback = threshold;
         return this;
     }
 

@@ -52,6 +52,9 @@ final class Fiber<T> extends Continuation
         this.body = body;
         this.task = new Promise<>(loop);
         task.handleCancelRequests(this);
+        if (loop.debug != null) {
+            loop.debug.spawned(this, body);
+        }
     }
 
     static Fiber<?> current() {
@@ -104,6 +107,9 @@ final class Fiber<T> extends Continuation
 
     /** The one place a coroutine runs. */
     private void step() {
+        if (loop.debug != null) {
+            loop.debug.stepping(this);
+        }
         state = State.RUNNING;
         super.run();   // returns at the next yield, or when the body is done
     }

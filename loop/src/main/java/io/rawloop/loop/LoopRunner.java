@@ -122,9 +122,11 @@ final class LoopRunner {
             claim(self);
         }
         CURRENT.set(loop);
+        loop.figures.resumed(loop.nanoTime());
     }
 
     private void leave() {
+        loop.figures.paused(loop.nanoTime());
         CURRENT.remove();
         stopRequested = false;
         try {
@@ -160,9 +162,13 @@ final class LoopRunner {
     void check(String what) {
         Thread running = owner;
         if (running != null && running != Thread.currentThread()) {
-            throw new IllegalStateException(what + " must be called on the thread of event loop " + loop.name()
-                    + " (" + running.getName() + "), not on " + Thread.currentThread().getName()
+            IllegalStateException refused = new IllegalStateException(what + " must be called on the thread of event loop "
+                    + loop.name() + " (" + running.getName() + "), not on " + Thread.currentThread().getName()
                     + "; from other threads use execute()");
+            if (loop.debug != null) {
+                loop.debug.wrongThread(refused);
+            }
+            throw refused;
         }
     }
 

@@ -57,27 +57,31 @@ final class LoopSelector {
      * @return true if some key was selected
      */
     boolean select(long timeoutMillis, Inbox inbox) {
+        loop.figures.selectEntered(loop.nanoTime());   // busy until now, idle from now: LoopStats.utilization
         try {
-            if (timeoutMillis == 0) {
-                return selector.selectNow() > 0;
-            }
-            inbox.selecting();
-            try {
-                // A task may have arrived before SELECTING was visible to its producer, who then
-                // did not wake us: look once more before blocking.
-                if (!inbox.isEmpty()) {
-                    return selector.selectNow() > 0;
-                } else if (timeoutMillis == EventLoop.BLOCK_UNTIL_WOKEN) {
-                    return selector.select() > 0;
-                } else {
-                    return selector.select(timeoutMillis) > 0;
-                }
-            } finally {
-                inbox.awake();
-            }
+            return timeoutMillis == 0 ? selector.selectNow() > 0 : block(timeoutMillis, inbox);
         } catch (IOException e) {
             // Selector.select fails only when the selector itself is broken; nothing can go on.
             throw new UncheckedIOException("selector of event loop " + loop.name() + " failed", e);
+        } finally {
+            loop.figures.selectExited(loop.nanoTime());
+        }
+    }
+
+    private boolean block(long timeoutMillis, Inbox inbox) throws IOException {
+        inbox.selecting();
+        try {
+            // A task may have arrived before SELECTING was visible to its producer, who then
+            // did not wake us: look once more before blocking.
+            if (!inbox.isEmpty()) {
+                return selector.selectNow() > 0;
+            } else if (timeoutMillis == EventLoop.BLOCK_UNTIL_WOKEN) {
+                return selector.select() > 0;
+            } else {
+                return selector.select(timeoutMillis) > 0;
+            }
+        } finally {
+            inbox.awake();
         }
     }
     // endregion select

@@ -103,6 +103,9 @@ public final class Promise<T> {
             return false;
         }
         this.failure = failure;
+        if (loop.debug != null && listeners == null && !(failure instanceof CancellationException)) {
+            loop.debug.failedUnheard(this, failure);   // logged if dropped unheard: see LoopDebug
+        }
         settle(failure instanceof CancellationException ? State.CANCELLED : State.FAILED);
         return true;
     }
@@ -188,6 +191,7 @@ public final class Promise<T> {
         Objects.requireNonNull(listener, "listener");
         loop.checkInLoop("Promise.onComplete");
         if (state != State.PENDING) {
+            heard();
             queue(listener);
         } else if (listeners == null) {
             listeners = listener;
@@ -263,6 +267,7 @@ public final class Promise<T> {
         if (state == State.SUCCEEDED) {
             return value;
         }
+        heard();
         if (failure instanceof RuntimeException r) {
             throw r;
         }
@@ -274,7 +279,15 @@ public final class Promise<T> {
 
     /** The failure of a failed or cancelled promise, or null. */
     public Throwable failureNow() {
+        heard();
         return failure;
+    }
+
+    /** In debug mode: somebody looked at the outcome, so a failure was not dropped unheard. */
+    private void heard() {
+        if (loop.debug != null && failure != null) {
+            loop.debug.heard(this);
+        }
     }
 
     /** The loop this promise belongs to. */

@@ -88,7 +88,10 @@ public final class Timer {
             return;
         }
         state = State.FIRED;
-        loop.recordTimerLag(deadline);
+        loop.figures.timerFired(deadline, loop.nanoTime());
+        if (loop.debug != null) {
+            loop.debug.describe("timer: " + LoopDebug.describe(callback));
+        }
         callback.run();
     }
 

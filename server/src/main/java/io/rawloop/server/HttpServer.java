@@ -60,9 +60,10 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(ServerConfig config, Handler handler, int loopCount, InetSocketAddress bindTo, Clock clock)
             throws IOException {
         this.config = config;
-        this.handler = handler;
         this.cap = new ConnectionCap(config.maxConnections());
         this.group = new EventLoopGroup(loopCount, "rawloop-server", clock);
+        // In the loops' debug mode, a slow callback is logged with the request it was handling.
+        this.handler = group.loops().get(0).isDebug() ? new DescribedHandler(handler) : handler;
         try {
             for (EventLoop loop : group.loops()) {
                 loops.put(loop, new PerLoop());

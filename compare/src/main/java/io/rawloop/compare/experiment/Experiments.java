@@ -8,7 +8,7 @@ import java.util.List;
 public final class Experiments {
 
     /** Their names. */
-    public static final String[] NAMES = {"downloads", "spawn", "c10k", "blocking", "cpu"};
+    public static final String[] NAMES = {"downloads", "spawn", "c10k", "blocking", "cpu", "processes"};
 
     private Experiments() {
     }
@@ -23,7 +23,7 @@ public final class Experiments {
      * @param backends    c10k: which back-ends
      * @param duration    blocking: per phase
      * @param rate        blocking: /hello requests per second
-     * @param work        blocking: rounds per /cpu; cpu: rounds in all
+     * @param work        blocking: rounds per /cpu; cpu and processes: 50 times that in all
      */
     public record Settings(int urls, int delayMs, int count, int connections, List<String> backends, Duration duration,
                            double rate, long work) {
@@ -37,6 +37,7 @@ public final class Experiments {
             case "c10k" -> C10k.run(s.connections(), s.backends().stream().map(Backend::of).toList());
             case "blocking" -> Blocking.run(s.duration(), s.rate(), s.work());
             case "cpu" -> Cpu.run(s.work() * 50);
+            case "processes" -> Processes.run(s.work() * 50);
             default -> throw new IllegalArgumentException("no experiment '" + name + "'");
         };
     }

@@ -57,4 +57,13 @@ class ExperimentsTest {
         assertEquals(3, rows(out).size());
         assertTrue(out.contains("this machine has " + Runtime.getRuntime().availableProcessors() + " cores"), out);
     }
+
+    @Test
+    void processes() throws Exception {
+        String out = Experiments.run("processes", TINY);
+        List<String> rows = rows(out);
+        assertEquals(List.of("threads", "threads", "threads", "processes", "processes", "processes", "processes, no work"),
+                rows.stream().map(r -> r.split("\\|")[2].strip()).toList());
+        assertTrue(rows.get(6).matches("\\| 4 \\| processes, no work \\| [0-9.]+ s \\| – \\| \\d+ ms \\|"), rows.get(6));
+    }
 }

@@ -19,27 +19,11 @@ import java.util.function.Supplier;
 /** The demo's endpoints (listed on its index page and the design page): each shows one thing an event loop does. */
 public final class DemoApp {
 
-    private static final String INDEX = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>rawloop demo</title></head>
-            <body>
-            <h1>rawloop</h1>
-            <p>An HTTP/1.1 server on an event loop written by hand on <code>java.nio.channels.Selector</code>.
-            Every endpoint below is answered by one loop thread per core, without blocking it.</p>
-            <ul>
-            <li><a href="/hello">/hello</a>: "Hello, World!" as text, the TechEmpower plaintext answer.</li>
-            <li><a href="/json">/json</a>: the same as a JSON object.</li>
-            <li><a href="/echo">/echo</a>: your request as JSON: method, target, version, headers in order, body (any method).</li>
-            <li><a href="/sleep?ms=500">/sleep?ms=500</a>: answers after 500 ms on a loop timer; no thread waits.</li>
-            <li><a href="/stream?n=5&amp;ms=300">/stream?n=5&amp;ms=300</a>: five chunks, one every 300 ms, chunked encoding.</li>
-            <li><a href="/fetch?url=http://127.0.0.1:PORT/hello">/fetch?url=...</a>: fetches a URL from the same loop (a coroutine) and relays the answer.</li>
-            <li><a href="/cpu?n=20000000">/cpu?n=20000000</a>: CPU-bound work on the loop (everyone else waits);
-              <a href="/cpu?n=20000000&amp;offload=true">with offload=true</a> it runs on the worker pool instead.</li>
-            <li><a href="/stats">/stats</a>: the server's and the loops' figures: connections, requests, loop lag, timers.</li>
-            <li><a href="/static/index.html">/static/...</a>: files from --static DIR (or a bundled page), with ETag and 304.</li>
-            </ul>
-            </body></html>
-            """;
+    /** The index page, its script and its stylesheet: in the jar, read once. */
+    private static final String INDEX = Resources.text("live/index.html");
+    private static final Response SCRIPT = Resources.response("live/live.js", "text/javascript; charset=utf-8");
+    private static final Response STYLE = Resources.response("live/live.css", "text/css; charset=utf-8");
+
 
     /**
      * The constant answers, built once: a response that nobody changes after it is published can
@@ -52,27 +36,57 @@ public final class DemoApp {
     }
 
     /**
-     * The demo's routes.
+     * The demo's routes, counted per loop for {@code /events} and {@code /metrics}.
      *
-     * @param server a supplier of the running server, for /stats
+     * @param server a supplier of the running server, for /stats, /events and /metrics
      * @param files  where /static/ serves from
      */
+    public static Handler routes(Supplier<HttpServer> server, StaticFiles files) {
+        return routes(server, files, new RequestFigures()).handler();
+    }
+
+    /** The routes with the figures they keep, and their live streams (which a shutdown ends). */
+    static Live routes(Supplier<HttpServer> server, StaticFiles files, RequestFigures requests) {
+        LiveEvents live = new LiveEvents(server, requests);
+        return new Live(requests.counting(router(server, files, live, requests)), live);
+    }
+
+    /** A handler and the live streams behind its {@code /events}. */
+    record Live(Handler handler, LiveEvents events) {
+    }
+
     // region routes
-    public static Router routes(Supplier<HttpServer> server, StaticFiles files) {
+    private static Router router(Supplier<HttpServer> server, StaticFiles files, LiveEvents live,
+                                 RequestFigures requests) {
         Relay relay = new Relay();
         return new Router()
                 .get("/", Handler.of(r -> Response.html(200, INDEX.replace("PORT", port(r)))))
+                .get("/live.js", Handler.of(r -> SCRIPT))
+                .get("/live.css", Handler.of(r -> STYLE))
                 .get("/hello", Handler.of(r -> HELLO))
                 .get("/json", Handler.of(r -> JSON))
                 .any("/echo", Handler.of(DemoApp::echo))
-                .get("/sleep", Handler.coroutine(DemoApp::sleep))
+                .get("/sleep", anyOrigin(Handler.coroutine(DemoApp::sleep)))
                 .get("/stream", Handler.of(DemoApp::stream))
                 .get("/fetch", Handler.coroutine(relay::fetch))
                 .get("/cpu", Handler.coroutine(DemoApp::cpu))
+                .get("/block", Handler.coroutine(DemoApp::block))
                 .get("/stats", Handler.of(r -> Response.json(200, stats(server.get()))))
+                .get("/events", Handler.of(live::events))
+                .get("/metrics", Handler.of(r -> Response.bytes(200, Metrics.CONTENT_TYPE,
+                        Metrics.of(server.get(), requests).getBytes(StandardCharsets.UTF_8))))
                 .get("/static/*", files);
     }
     // endregion routes
+
+    /**
+     * {@code handler}, answering any origin: the index page's "1,000 sleeping requests" spreads
+     * them over host names that all mean this server (the browser opens only six connections to
+     * one), and a page may read another origin's answer only if it says so.
+     */
+    private static Handler anyOrigin(Handler handler) {
+        return (request, loop) -> handler.handle(request, loop).map(r -> r.header("Access-Control-Allow-Origin", "*"));
+    }
 
     private static String port(Request r) {
         return r.headers().get("Host") == null ? "8080" : r.headers().get("Host").replaceAll(".*:", "");
@@ -126,6 +140,29 @@ public final class DemoApp {
     }
     // endregion cpu
 
+    // region block
+    /** {@code ms} milliseconds of arithmetic on the loop (everyone else on it waits), or offloaded. */
+    private static Response block(Request r) throws Exception {
+        long ms = number(r, "ms", 1, 10_000, 200);
+        boolean offload = "true".equals(r.queryParameter("offload"));
+        long rounds = offload ? await(r.loop().offload(() -> busyFor(ms))) : busyFor(ms);
+        return Response.json(200, "{\"loop\":" + Json.string(r.loop().name()) + ",\"ms\":" + ms
+                + ",\"offloaded\":" + offload + ",\"rounds\":" + rounds + "}\n");
+    }
+    // endregion block
+
+    /** Computes for {@code ms} milliseconds of wall time, whatever the machine's speed; the rounds done. */
+    static long busyFor(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        long rounds = 0;
+        double sink = 0;
+        while (System.nanoTime() < end) {
+            sink += work(10_000);
+            rounds++;
+        }
+        return sink > 0 ? rounds : -rounds;   // sink keeps the JIT from dropping the work
+    }
+
     /** CPU-bound work the JIT cannot remove: a sum of square roots. */
     static double work(long n) {
         double sum = 0;
@@ -147,7 +184,10 @@ public final class DemoApp {
                     .append(",\"timerLagMeanMicros\":").append(l.timerLagMeanNanos() / 1000)
                     .append(",\"timerLagMaxMicros\":").append(l.timerLagMaxNanos() / 1000)
                     .append(",\"channels\":").append(l.registeredChannels())
-                    .append(",\"queuedBytes\":").append(l.queuedBytes()).append("}");
+                    .append(",\"queuedBytes\":").append(l.queuedBytes())
+                    .append(",\"utilization\":").append(String.format(java.util.Locale.ROOT, "%.3f", l.utilization()))
+                    .append(",\"delayP99Micros\":").append(l.delay().percentileNanos(99) / 1000)
+                    .append(",\"delayMaxMicros\":").append(l.delay().maxNanos() / 1000).append("}");
         }
         loops.append("]");
         return "{\"openConnections\":" + s.openConnections() + ",\"acceptedConnections\":" + s.acceptedConnections()

@@ -82,6 +82,14 @@ public final class DemoServer implements Callable<Integer> {
             description = "Graceful shutdown waits this long for in-flight requests (default ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
+    @Option(names = "--debug", description = "asyncio's debug mode on every loop: log slow callbacks (with their request),"
+            + " calls from the wrong thread, failed promises nobody heard of (also -Drawloop.debug=true).")
+    boolean debug;
+
+    @Option(names = "--slow-callback", converter = Time.class, defaultValue = "100ms",
+            description = "With --debug: a callback running longer than this is logged (default ${DEFAULT-VALUE}).")
+    Duration slowCallback;
+
     /** Entry point of the runnable jar. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new DemoServer()).execute(args));
@@ -102,9 +110,15 @@ public final class DemoServer implements Callable<Integer> {
             System.err.println("--static: " + e.getMessage());
             return 2;
         }
+        if (debug) {
+            // The loops take debug mode from these when they are built, as asyncio from PYTHONASYNCIODEBUG.
+            System.setProperty("rawloop.debug", "true");
+            System.setProperty("rawloop.slowCallbackMs", Long.toString(slowCallback.toMillis()));
+        }
+        DemoApp.Live app = DemoApp.routes(running::get, files, new RequestFigures());
         HttpServer server;
         try {
-            server = HttpServer.start(new InetSocketAddress(host, port), loops, config, DemoApp.routes(running::get, files));
+            server = HttpServer.start(new InetSocketAddress(host, port), loops, config, app.handler());
         } catch (IOException e) {
             System.err.println(e.getMessage());
             return 1;
@@ -115,12 +129,16 @@ public final class DemoServer implements Callable<Integer> {
         EventLoop signals = server.loops().get(0);
         Runnable shutdown = () -> {
             System.out.println("shutting down: finishing in-flight requests (at most " + shutdownDeadline.toMillis() + " ms)");
+            app.events().close();   // live streams never finish by themselves
             server.shutdown().whenComplete((v, f) -> stopped.complete(null));
         };
         hook(signals, "TERM", shutdown);
         hook(signals, "INT", shutdown);
         hook(signals, "HUP", () -> System.out.print(DemoApp.stats(server)));
         // endregion signals
+        if (debug) {
+            System.out.println("debug mode: callbacks slower than " + slowCallback.toMillis() + " ms are logged");
+        }
         System.out.println("listening on http://" + host + ":" + server.port());
         System.out.flush();
         stopped.join();
