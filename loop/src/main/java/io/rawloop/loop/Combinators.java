@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -110,6 +113,42 @@ final class Combinators {
                 promises.forEach(Promise::cancel);
             });
         }
+        return result;
+    }
+
+    /** {@link Promise#map}. */
+    static <T, U> Promise<U> map(Promise<T> source, Function<? super T, ? extends U> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return onSuccess(source, (v, result) -> result.complete(fn.apply(v)));
+    }
+
+    /** {@link Promise#flatMap}: cancelling the result cancels the step's promise too. */
+    static <T, U> Promise<U> flatMap(Promise<T> source, Function<? super T, Promise<U>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return onSuccess(source, (v, result) -> {
+            Promise<U> next = Objects.requireNonNull(fn.apply(v), "flatMap function returned null");
+            result.onCancel(next::cancel);
+            next.onComplete(result::settleFrom);
+        });
+    }
+
+    /**
+     * The shape of map and flatMap: a derived promise that the source's failure fails, and that
+     * {@code step} settles from its value (a step that throws fails it too).
+     */
+    private static <T, U> Promise<U> onSuccess(Promise<T> source, BiConsumer<? super T, Promise<U>> step) {
+        Promise<U> result = source.derived();
+        source.onComplete((v, f) -> {
+            if (f != null) {
+                result.fail(f);
+                return;
+            }
+            try {
+                step.accept(v, result);
+            } catch (Throwable t) {
+                result.fail(t);
+            }
+        });
         return result;
     }
 }

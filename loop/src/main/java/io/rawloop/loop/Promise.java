@@ -299,38 +299,12 @@ public final class Promise<T> {
     // region combinators
     /** A promise of {@code fn(value)}; a failure, or {@code fn} throwing, fails it. */
     public <U> Promise<U> map(Function<? super T, ? extends U> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return onSuccess((v, result) -> result.complete(fn.apply(v)));
+        return Combinators.map(this, fn);
     }
 
     /** A promise of the promise {@code fn(value)} returns: asynchronous steps in sequence. */
     public <U> Promise<U> flatMap(Function<? super T, Promise<U>> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return onSuccess((v, result) -> {
-            Promise<U> next = Objects.requireNonNull(fn.apply(v), "flatMap function returned null");
-            result.onCancel(next::cancel);
-            next.onComplete(result::settleFrom);
-        });
-    }
-
-    /**
-     * The shape of map and flatMap: a derived promise that this promise's failure fails, and
-     * that {@code step} settles from its value (a step that throws fails it too).
-     */
-    private <U> Promise<U> onSuccess(BiConsumer<? super T, Promise<U>> step) {
-        Promise<U> result = derived();
-        onComplete((v, f) -> {
-            if (f != null) {
-                result.fail(f);
-                return;
-            }
-            try {
-                step.accept(v, result);
-            } catch (Throwable t) {
-                result.fail(t);
-            }
-        });
-        return result;
+        return Combinators.flatMap(this, fn);
     }
 
     /**
