@@ -25,6 +25,8 @@ public final class TlsRecords {
     static final int NOT_A_RECORD = -1;
     /** The handshake content type: a connection's first record, the ClientHello, is one. */
     private static final int HANDSHAKE = 22;
+    /** Longer than any registered method (UPDATEREDIRECTREF has 17 letters): past it, not HTTP. */
+    private static final int LONGEST_METHOD = 24;
 
     private TlsRecords() {
     }
@@ -34,39 +36,57 @@ public final class TlsRecords {
         /** A TLS handshake record (0x16 0x03): a ClientHello is arriving. */
         TLS,
         /**
-         * An ASCII letter: the start of an HTTP method, a plain HTTP request sent to a TLS port.
-         * nginx answers it with {@code 400 The plain HTTP request was sent to HTTPS port}, in
-         * plain text, and so may a server that sees this.
+         * A method and a space ({@code GET }): a plain HTTP request sent to a TLS port. nginx
+         * answers it with {@code 400 The plain HTTP request was sent to HTTPS port}, in plain
+         * text, and so may a server that sees this.
          */
         PLAIN_HTTP,
         /** Neither: garbage, or an SSLv2-style hello (high bit set), which no supported TLS sends. */
         UNKNOWN,
-        /** Too few bytes to tell (none, or just 0x16). */
+        /** Too few bytes to tell: none, just 0x16, or the start of what may be a method. */
         NEED_MORE
     }
 
     // region classify
     /**
      * Tells a TLS ClientHello from a plain HTTP request by the first bytes of a connection, from
-     * {@code firstBytes}' position (which is not moved). One or two bytes decide it: a record's
-     * first byte is a content type, 20 to 24, and a handshake record's second byte is the major
-     * version 3; an HTTP request starts with its method, a token that in practice is made of
-     * letters (RFC 9110 §9.1), and no letter is a content type.
+     * {@code firstBytes}' position (which is not moved). A record's first byte is a content type,
+     * 20 to 24, and a handshake record's second byte is the major version, 3. A request line
+     * starts with its method, a token, then a space (RFC 9112 §3); every method in use starts
+     * with a letter, and no letter is a content type.
      */
     public static Opening classify(ByteBuffer firstBytes) {
         int at = firstBytes.position();
-        if (!firstBytes.hasRemaining()) {
+        int end = firstBytes.limit();
+        if (at == end) {
             return Opening.NEED_MORE;
         }
         int first = firstBytes.get(at) & 0xFF;
         if (first == HANDSHAKE) {
-            if (firstBytes.remaining() < 2) {
-                return Opening.NEED_MORE;
-            }
-            return firstBytes.get(at + 1) == 3 ? Opening.TLS : Opening.UNKNOWN;
+            return end - at < 2 ? Opening.NEED_MORE : firstBytes.get(at + 1) == 3 ? Opening.TLS : Opening.UNKNOWN;
         }
-        boolean letter = first >= 'A' && first <= 'Z' || first >= 'a' && first <= 'z';
-        return letter ? Opening.PLAIN_HTTP : Opening.UNKNOWN;
+        if (!isLetter(first)) {
+            return Opening.UNKNOWN;
+        }
+        for (int i = at + 1; i < end && i - at <= LONGEST_METHOD; i++) {
+            int b = firstBytes.get(i) & 0xFF;
+            if (b == ' ') {
+                return Opening.PLAIN_HTTP;
+            }
+            if (!isTokenCharacter(b)) {
+                return Opening.UNKNOWN;
+            }
+        }
+        return end - at <= LONGEST_METHOD ? Opening.NEED_MORE : Opening.UNKNOWN;
+    }
+
+    private static boolean isLetter(int b) {
+        return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z';
+    }
+
+    /** tchar, RFC 9110 §5.6.2: the characters of a token, such as a method. */
+    private static boolean isTokenCharacter(int b) {
+        return isLetter(b) || b >= '0' && b <= '9' || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
     // endregion classify
 
