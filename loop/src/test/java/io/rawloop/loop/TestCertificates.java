@@ -13,6 +13,7 @@ import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
@@ -96,6 +97,9 @@ final class TestCertificates {
     static String run(Path dir, String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
+        // A read cannot be interrupted by @Timeout: past the deadline the process is killed, and
+        // the read ends instead of hanging the build.
+        CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(process::destroyForcibly);
         byte[] output = process.getInputStream().readAllBytes();   // ends when the process does
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
         String text = new String(output, StandardCharsets.UTF_8);
