@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * at most one {@link #onPeerClosed}; exactly one {@link #onClose}, last. They are called from
  * inside the layer's methods, on the layer's thread. A call back into the layer from a handler
  * (a {@code write} from {@code onData}, say) is carried out once the handler returns, never
- * re-entrantly.
+ * re-entrantly. An exception a handler throws propagates out of the layer's method that called
+ * it, to the transport's caller (the loop, which logs it).
  */
 public interface TlsHandler {
 

@@ -14,34 +14,44 @@ import javax.net.ssl.SSLException;
  * that arrives in any split into plaintext, and plaintext written into records.
  *
  * <h2>The seam</h2>
- * Nothing here knows sockets. Below, a transport (a {@link TcpConnection}, later) calls
- * {@link #receive(ByteBuffer)} with every read, {@link #receiveEndOfStream()} for the peer's FIN
- * and {@link #transportClosed(Throwable)} if it closes by itself; it implements
- * {@link TlsTransport}, where the records to send and the end arrive. Above, a {@link TlsHandler}
- * hears {@code onHandshake}, {@code onData}, {@code onPeerClosed} and {@code onClose}, and calls
+ * Nothing here knows sockets. Below, a transport calls {@link #receive(ByteBuffer)} with every
+ * read, {@link #receiveEndOfStream()} for the peer's FIN and {@link #transportClosed(Throwable)}
+ * when it closes by itself, and implements {@link TlsTransport}. Above, a {@link TlsHandler}
+ * hears {@code onHandshake}, {@code onData}, {@code onPeerClosed}, {@code onClose} and calls
  * {@link #write(ByteBuffer)} and {@link #close()}: the shape of {@link ConnectionHandler} and
- * {@link TcpConnection}. Timeouts are the transport's (a loop {@link Timer} that asks
- * {@link #isHandshaking()}), and so is backpressure (its watermarks count the records queued).
+ * {@link TcpConnection}. On a {@code TcpConnection}:
+ * <pre>
+ *   TlsLayer tls = TlsLayer.start(TlsEngines.server(context),
+ *           task -&gt; loop.offload(Executors.callable(task)),   // NEED_TASK runs off the loop...
+ *           loop,                                              // ...and the layer resumes on it
+ *           new TlsTransport() {
+ *               public void write(ByteBuffer records) { connection.write(records); }
+ *               public void close() { connection.close(); }
+ *           }, handler);
+ *   // the connection's ConnectionHandler: onData → tls.receive(data),
+ *   // onEndOfStream → tls.receiveEndOfStream(), onClose → tls.transportClosed(cause)
+ * </pre>
+ * Timeouts are the transport's (a loop {@link Timer} that asks {@link #isHandshaking()} or
+ * {@link #state()}), and so is backpressure: its watermarks count the records queued.
  *
  * <h2>Lifecycle</h2>
  * <pre>
- *   HANDSHAKING ──handshake done──▶ OPEN ──close()──▶ CLOSE_SENT ──peer's close_notify, or EOF──▶ CLOSED
- *        │                           │                                                             ▲
- *        │                           └──peer's close_notify──▶ CLOSE_RECEIVED ──close()────────────┤
- *        └──close(), failure, EOF─────── failure, EOF without close_notify (truncation) ───────────┘
+ *   HANDSHAKING ──handshake done──▶ OPEN ──close()──▶ CLOSE_SENT ──peer's close_notify, or EOF──┐
+ *        │                           │ │                                                         ▼
+ *        │                           │ └──peer's close_notify──▶ CLOSE_RECEIVED ──close()──▶ CLOSED
+ *        │                           │                                                         ▲
+ *        └─ close(), failure, EOF ───┴─ failure, EOF without close_notify (truncation) ────────┘
  * </pre>
- * While HANDSHAKING, writes wait; close() abandons the handshake. {@link TlsTransport#close()} is
- * called, after the last records, on the way to CLOSED; then {@link TlsHandler#onClose}.
- *
- * <h2>Threads</h2>
- * Confined to one thread (the loop's), except the engine's delegated tasks: when the engine asks
- * for NEED_TASK, its tasks (certificate checks, key agreement: milliseconds of CPU) run on
- * {@code tasks}, and the layer carries on through {@code resume} (the loop's {@code execute}).
+ * While HANDSHAKING, writes wait and close() abandons the handshake. On the way to CLOSED the
+ * last records go to {@link TlsTransport#write}, then {@link TlsTransport#close()} is called,
+ * then {@link TlsHandler#onClose}. Everything runs on one thread (the loop's) but the engine's
+ * delegated tasks (certificate checks, key agreement: milliseconds of CPU), which run on
+ * {@code tasks} and come back through {@code resume}.
  *
  * <p>SIMPLIFICATION: three buffers of about 16 KiB each live as long as the layer; Netty borrows
- * them from a pool per read. Ciphertext that arrives while a delegated task runs is held, however
- * much; a peer can send little before our answer to its handshake, and the transport's handshake
- * timeout bounds how long it may try.
+ * them from a pool per read. Ciphertext that arrives while a delegated task runs is held however
+ * large it grows, and its buffer stays grown; a transport that must bound it can pause reading
+ * while {@link #isHandshaking()}.
  */
 public final class TlsLayer {
 
@@ -85,11 +95,10 @@ public final class TlsLayer {
         TlsLayer layer = new TlsLayer(engine, tasks, resume, transport, handler);
         try {
             engine.beginHandshake();
+            layer.pump();
         } catch (SSLException e) {
             layer.engineFailed(e);
-            return layer;
         }
-        layer.pump();
         return layer;
     }
 
@@ -111,10 +120,9 @@ public final class TlsLayer {
 
     /** The transport closed by itself: a reset, a failed write, its loop closing. */
     public void transportClosed(Throwable cause) {
-        if (state == State.CLOSED) {
-            return;
+        if (state != State.CLOSED) {
+            finish(cause != null || state == State.CLOSE_SENT ? cause : TlsFailures.endedIn(state), false);
         }
-        finish(cause != null || state == State.CLOSE_SENT ? cause : TlsFailures.endedIn(state), false);
     }
     // endregion the transport's side
 
@@ -207,7 +215,10 @@ public final class TlsLayer {
     private boolean step() throws SSLException {
         if (closeRequested && !engine.isOutboundDone()) {
             if (state == State.HANDSHAKING) {
-                abandonHandshake();
+                // Abandon it: the engine says user_canceled, then close_notify (RFC 8446 §6.1).
+                engine.closeOutbound();
+                buffers.wrapAlerts();
+                finish(null, true);
                 return false;
             }
             if (plaintextOut.isEmpty()) {
@@ -225,7 +236,7 @@ public final class TlsLayer {
             // Not handshaking: records may hold data, alerts, or TLS 1.3's post-handshake
             // messages (NewSessionTicket, KeyUpdate; RFC 8446 §4.6); a KeyUpdate that asks for
             // ours makes the engine say NEED_WRAP next, which the next step does.
-            case NOT_HANDSHAKING, FINISHED -> unwrap() | wrapPlaintext();
+            case NOT_HANDSHAKING, FINISHED -> unwrap() | wrapPlaintext();   // FINISHED: only a result says it
         };
     }
     // endregion pump
@@ -320,7 +331,6 @@ public final class TlsLayer {
     }
     // endregion wrap
 
-    // region delegated tasks
     /** Sends the engine's tasks off the loop; true if they are already done (direct executors). */
     private boolean runDelegatedTasks() {
         awaitingTasks = true;
@@ -348,22 +358,13 @@ public final class TlsLayer {
         }
         pump();
     }
-    // endregion delegated tasks
 
-    // region ending
     private void handshakeFinished() {
         state = State.OPEN;
         String alpn = engine.getApplicationProtocol();
         handshake = new TlsHandshake(engine.getSession().getProtocol(), engine.getSession().getCipherSuite(),
                 alpn == null ? "" : alpn);
         handler.onHandshake(this, handshake);
-    }
-
-    /** close() during the handshake: the engine sends user_canceled and close_notify (RFC 8446 §6.1). */
-    private void abandonHandshake() {
-        engine.closeOutbound();
-        buffers.wrapAlerts();
-        finish(null, true);
     }
 
     /** The engine refused something: it has an alert to send (RFC 8446 §6.2); send it, then close. */
@@ -388,7 +389,6 @@ public final class TlsLayer {
         }
         handler.onClose(this, cause);
     }
-    // endregion ending
 
     @Override
     public String toString() {
