@@ -126,6 +126,24 @@ class TlsLayerTest {
         assertTrue(pair.server.recordsSent - recordsBefore >= 64, "records: " + (pair.server.recordsSent - recordsBefore));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void buffersThatStartTooSmallGrowToTheSessionsTrueSizesAndNothingSpins(String protocol) throws Exception {
+        UndersizedSessionEngine client = new UndersizedSessionEngine(
+                forced(TestCertificates.clientEngine(), protocol), 64, 3);   // TlsBuffers asks three times
+        UndersizedSessionEngine server = new UndersizedSessionEngine(TestCertificates.serverEngine(), 64, 3);
+        TlsPair pair = new TlsPair(client, server, Tasks.QUEUED, TlsPair.random(8)).start();
+        byte[] up = randomBytes(100_000, 5);
+        byte[] down = randomBytes(100_000, 6);
+        writeInRandomPieces(pair.client.layer, up, new Random(7));
+        writeInRandomPieces(pair.server.layer, down, new Random(8));
+        pair.settle();
+        assertArrayEquals(up, pair.server.received.toByteArray());
+        assertArrayEquals(down, pair.client.received.toByteArray());
+        assertTrue(client.overflows > 0 && server.overflows > 0,
+                "the engines said BUFFER_OVERFLOW: " + client.overflows + ", " + server.overflows);
+    }
+
     @Test
     void delegatedTasksRunOnTheirExecutorAndNothingMovesUntilTheyComeBack() throws Exception {
         TlsPair pair = TlsPair.standard(Tasks.QUEUED, TlsPair.ALL_AT_ONCE).start();
