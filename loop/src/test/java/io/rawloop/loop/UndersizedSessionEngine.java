@@ -2,6 +2,7 @@ package io.rawloop.loop;
 
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -90,12 +91,12 @@ final class UndersizedSessionEngine extends SSLEngine {
     @Override public int getPeerPort() { return real.getPeerPort(); }
 
     @Override
-    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, java.util.List<String>, String> selector) {
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
         real.setHandshakeApplicationProtocolSelector(selector);
     }
 
     @Override
-    public BiFunction<SSLEngine, java.util.List<String>, String> getHandshakeApplicationProtocolSelector() {
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
         return real.getHandshakeApplicationProtocolSelector();
     }
 }
