@@ -31,6 +31,8 @@ public final class HttpWriter {
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] data = new byte[1024];
+    /** {@link #borrow()}'s view of {@link #data}, made again only when the array grows. */
+    private ByteBuffer view;
     private int length;
 
     /** Starts a response with a pre-encoded status line. */
@@ -150,6 +152,18 @@ public final class HttpWriter {
         ByteBuffer out = ByteBuffer.wrap(Arrays.copyOf(data, length));
         length = 0;
         return out;
+    }
+
+    /**
+     * What was written, as a buffer over the writer's own array, valid until the writer changes:
+     * for a caller that sends it at once (a connection's {@code writeBorrowed}), then
+     * {@link #reset()}s. No copy, and no new buffer: the view is made again only when the array grows.
+     */
+    public ByteBuffer borrow() {
+        if (view == null || view.array() != data) {
+            view = ByteBuffer.wrap(data);
+        }
+        return view.clear().limit(length);
     }
 
     /** Forgets what was written. */

@@ -92,6 +92,27 @@ final class OutgoingQueue {
         }
     }
 
+    /**
+     * Sends {@code data} now if nothing is queued ahead of it, and queues a copy of what the
+     * kernel does not take: the buffer stays the caller's. For a caller that has gathered a
+     * turn's bytes in a buffer it reuses (the server's batch of answers), so that bytes the kernel
+     * takes at once are never copied into an array of their own.
+     */
+    void writeBorrowed(ByteBuffer data) {
+        if (parts.isEmpty() && owner.mayFlush()) {
+            try {
+                written += owner.channel.write(data);
+            } catch (IOException e) {
+                owner.closeNow(owner.ioError("write to", e));
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+        }
+        write(ByteBuffer.allocate(data.remaining()).put(data).flip());
+    }
+
     /** Queues a region of a file, sent with zero-copy {@code transferTo} in this turn's flush. */
     void writeFile(FileChannel file, long position, long count) {
         add(file, position, count);

@@ -118,7 +118,7 @@ public final class TcpConnection extends Selectable {
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && state != State.CLOSED) {
             outgoing.flush();
         }
-        if ((readyOps & SelectionKey.OP_READ) != 0 && state != State.CLOSED && readingWanted()) {
+        if ((readyOps & SelectionKey.OP_READ) != 0 && state != State.CLOSED && isReading()) {
             readOnce();
         }
     }
@@ -158,6 +158,14 @@ public final class TcpConnection extends Selectable {
         loop.checkInLoop("TcpConnection.write");
         if (mayWrite("write") && data.hasRemaining()) {
             outgoing.write(data);
+        }
+    }
+
+    /** Like {@link #write}, but {@code data} stays the caller's: sent now, what is left copied. Loop thread. */
+    public void writeBorrowed(ByteBuffer data) {
+        loop.checkInLoop("TcpConnection.writeBorrowed");
+        if (mayWrite("writeBorrowed") && data.hasRemaining()) {
+            outgoing.writeBorrowed(data);
         }
     }
 
@@ -257,15 +265,11 @@ public final class TcpConnection extends Selectable {
 
     /** True while OP_READ is registered: handler set, not paused, not backpressured, no FIN yet. */
     public boolean isReading() {
-        return readingWanted();
-    }
-
-    private boolean readingWanted() {
         return handler != null && state == State.OPEN && !readingPausedByUser && !outgoing.isBlocked() && !inputEnded;
     }
 
     private void refreshReadInterest() {
-        interest(SelectionKey.OP_READ, readingWanted());
+        interest(SelectionKey.OP_READ, isReading());
     }
     // endregion reading control
 

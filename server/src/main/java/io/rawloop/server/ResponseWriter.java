@@ -27,8 +27,9 @@ import java.util.ArrayDeque;
  * <h2>One buffer per read</h2>
  * While the reading side parses one read ({@link #beginBatch()} to {@link #endBatch()}), the
  * answers that handlers give at once go into one buffer of the loop's, head and small body after
- * head, and that buffer is handed to the connection once, at the end: sixteen pipelined requests
- * cost one array and one write, not sixteen. Anything else the connection must send in between
+ * head, and that buffer is handed to the connection once, at the end, with
+ * {@code TcpConnection.writeBorrowed}: sixteen pipelined requests cost one write, not sixteen, and
+ * no array of their own unless the kernel refuses some of the bytes. Anything else the connection must send in between
  * (a large body, a file, a stream, a 100 Continue, our FIN) first takes the batch, so the bytes
  * leave in order. The batch buffer is the loop's, and only the connection whose read is being
  * parsed uses it: one read is parsed at a time on a loop, and the batch is always empty after.
@@ -98,10 +99,10 @@ final class ResponseWriter {
             return;
         }
         if (connection.isOpen()) {
-            connection.write(batch.take());
-        } else {
-            batch.reset();   // nobody to send it to; the next connection's batch starts empty
+            // The kernel takes it now (or a copy of what it refuses is queued): no array per batch.
+            connection.writeBorrowed(batch.borrow());
         }
+        batch.reset();   // empty for the next read, whoever it comes from
     }
 
     /** RFC 9110 §10.1.1's interim 100 (Continue), after every answer before it. */
