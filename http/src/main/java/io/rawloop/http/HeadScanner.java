@@ -42,7 +42,7 @@ final class HeadScanner {
     private int firstLineEnd;
     private boolean afterCr;
     /** Where each line's CR is, in order (the start line first, if any): the parsers' line index. */
-    private int[] lineEnds = new int[16];
+    private int[] lineEnds = new int[8];   // grows (and stays grown) for heads with more lines
     /** A section the fast path copied out whole, until {@link #takeBuffer()} takes it. */
     private byte[] fastHead;
     /** Set by a scan that reached the empty line. */

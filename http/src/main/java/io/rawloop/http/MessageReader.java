@@ -32,11 +32,17 @@ final class MessageReader<H> {
         boolean switchesProtocol(H head);
     }
 
+    private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     /** Where the reader is; see the class comment. */
     enum Phase { HEAD, BODY, COMPLETE, SWITCHED, FAILED }
 
     private final HeadScanner scanner;
-    private final BodyReader body;
+    private final HttpLimits limits;
+    /** Made for the first message that has a body: most connections (GETs) never need one. */
+    private BodyReader body;
+    /** The current message has no body: phase BODY ends at once. */
+    private boolean bodiless;
     private final Decoder<H> decoder;
     private Phase phase = Phase.HEAD;
     private H head;
@@ -45,7 +51,7 @@ final class MessageReader<H> {
 
     MessageReader(HttpLimits limits, boolean request, Decoder<H> decoder) {
         this.scanner = new HeadScanner(limits, true, request ? 414 : 400);
-        this.body = new BodyReader(limits);
+        this.limits = limits;
         this.decoder = decoder;
     }
 
@@ -91,11 +97,15 @@ final class MessageReader<H> {
                     continue;
                 }
                 head = decoded;
-                body.start(decoder.framing(decoded));
+                startBody(decoder.framing(decoded));
                 phase = Phase.BODY;
                 return HttpEvent.HEAD;
             }
             // Phase.BODY
+            if (bodiless) {
+                phase = Phase.COMPLETE;
+                return HttpEvent.COMPLETE;
+            }
             int before = in.position();
             BodyReader.Step step = body.read(in, messageOffset);
             messageOffset += in.position() - before;
@@ -115,6 +125,30 @@ final class MessageReader<H> {
     }
     // endregion step
 
+    private void startBody(Framing framing) {
+        bodiless = framing.framing() == BodyFraming.NONE
+                || framing.framing() == BodyFraming.LENGTH && framing.contentLength() == 0;
+        if (bodiless) {
+            return;
+        }
+        if (body == null) {
+            body = new BodyReader(limits);
+        }
+        body.start(framing);
+    }
+
+    /**
+     * Lets go of a completed message's head, between messages (an idle keep-alive connection
+     * then holds no head, its fields or their bytes): the next message may begin.
+     */
+    void forgetMessage() {
+        if (phase == Phase.COMPLETE) {
+            phase = decoder.switchesProtocol(head) ? Phase.SWITCHED : Phase.HEAD;
+            messageOffset = 0;
+            head = null;
+        }
+    }
+
     /**
      * The input ended. COMPLETE if that ends a close-delimited body, NEED_MORE between messages;
      * a rejection in the middle of a message.
@@ -125,7 +159,9 @@ final class MessageReader<H> {
         }
         try {
             if (phase == Phase.BODY) {
-                body.finish(messageOffset);
+                if (!bodiless) {
+                    body.finish(messageOffset);
+                }
                 phase = Phase.COMPLETE;
                 return HttpEvent.COMPLETE;
             }
@@ -150,11 +186,11 @@ final class MessageReader<H> {
     }
 
     ByteBuffer body() {
-        return body.data();
+        return bodiless ? NO_DATA : body.data();
     }
 
     Headers trailers() {
-        return body.trailers();
+        return bodiless || body == null ? Headers.EMPTY : body.trailers();
     }
 
     /** True once the connection has switched away from HTTP (after 101, or a CONNECT request). */

@@ -90,6 +90,14 @@ public final class RequestParser {
         return reader.switched();
     }
 
+    /**
+     * Between requests, once the last one is answered: lets go of its head, so that an idle
+     * keep-alive connection holds no head, fields or bytes. {@link #head()} is null afterwards.
+     */
+    public void forgetMessage() {
+        reader.forgetMessage();
+    }
+
     /** True when no byte of a next request has been read (a safe point to close an idle connection). */
     public boolean atMessageBoundary() {
         return reader.atMessageBoundary();

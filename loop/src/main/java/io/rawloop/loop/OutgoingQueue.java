@@ -29,7 +29,7 @@ import java.util.Arrays;
  * the system call. Netty pools direct buffers to skip that copy; here clarity wins, and the
  * echo benchmark in {@code compare} measures what it costs.
  */
-final class OutgoingQueue {
+final class OutgoingQueue implements Runnable {
 
     /** Linux's IOV_MAX is 1024; a few dozen buffers per call already amortise the call. */
     static final int MAX_GATHER = 64;
@@ -55,15 +55,13 @@ final class OutgoingQueue {
         }
     }
 
-    /** ByteBuffers and FileRegions, in the order they were written. */
-    private final ArrayDeque<Object> parts = new ArrayDeque<>();
+    /**
+     * ByteBuffers and FileRegions, in the order they were written; sized for a few (the default,
+     * 16, would hold 88 bytes on every idle connection).
+     */
+    private final ArrayDeque<Object> parts = new ArrayDeque<>(2);
     private final EventLoop loop;
     private final TcpConnection owner;
-    /** The flush of the next turn; created once, so that a write allocates nothing for it. */
-    private final Runnable flushTask = () -> {
-        flushQueued = false;
-        flush();
-    };
     private boolean flushQueued;
     private long bytes;
     private long written;
@@ -123,8 +121,15 @@ final class OutgoingQueue {
     private void queueFlush() {
         if (!flushQueued) {
             flushQueued = true;
-            loop.enqueue(flushTask);
+            loop.enqueue(this);   // run() below: the queue is its own flush task, no object per connection
         }
+    }
+
+    /** The flush queued by the first write of a turn. */
+    @Override
+    public void run() {
+        flushQueued = false;
+        flush();
     }
 
     /** Writes what the kernel takes; OP_WRITE stays on while bytes are left over. */

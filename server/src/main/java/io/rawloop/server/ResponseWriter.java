@@ -67,7 +67,8 @@ final class ResponseWriter {
     private final HttpWriter batch = BATCHES.get();
     /** Between {@link #beginBatch()} and {@link #endBatch()}: answers wait in {@link #batch}. */
     private boolean batching;
-    private final ArrayDeque<ServerExchange> queue = new ArrayDeque<>();
+    /** Sized for one exchange or two (the default, 16, would hold 88 bytes on every idle connection). */
+    private final ArrayDeque<ServerExchange> queue = new ArrayDeque<>(2);
     /** The exchange at the front is streaming: nothing behind it may be written. */
     private boolean streaming;
     /** Guards a response that stops moving (the write-stall timeout). */

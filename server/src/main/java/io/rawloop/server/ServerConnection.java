@@ -281,6 +281,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         }
         if (state == State.IDLE && responses.isEmpty()) {
             lastActivity = loop.nanoTime();
+            head = null;               // an idle connection holds nothing of the last request
+            parser.forgetMessage();
             watchIdleness();
         }
     }
@@ -390,9 +392,4 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         }
     }
     // endregion errors and closing
-
-    /** The reading side's state (for tests and stats). */
-    State state() {
-        return state;
-    }
 }
