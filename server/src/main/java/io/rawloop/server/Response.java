@@ -4,8 +4,7 @@ import io.rawloop.http.Headers;
 import io.rawloop.http.HttpStatus;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -19,9 +18,15 @@ import java.util.function.Consumer;
 public final class Response {
 
     private static final ResponseBody.Bytes EMPTY = new ResponseBody.Bytes(new byte[0]);
+    private static final byte[] NO_FIELDS = new byte[0];
 
     private final int status;
-    private final List<String> fields = new ArrayList<>(4);
+    /**
+     * The handler's fields, already encoded as the lines of the head ({@code Name: value\r\n}),
+     * checked and encoded once, in {@link #header(String, String)}: the writer copies them as they
+     * are, and a response a handler answers again and again (a constant) is encoded once in all.
+     */
+    private byte[] fieldLines = NO_FIELDS;
     private final ResponseBody body;
 
     private Response(int status, ResponseBody body) {
@@ -93,9 +98,24 @@ public final class Response {
                     + " the status or a HEAD request allows no body)");
         }
         Headers.checkField(name, value);
-        fields.add(name);
-        fields.add(value);
+        int at = fieldLines.length;
+        byte[] lines = Arrays.copyOf(fieldLines, at + name.length() + 2 + value.length() + 2);
+        at = latin1(name, lines, at);
+        lines[at++] = ':';
+        lines[at++] = ' ';
+        at = latin1(value, lines, at);
+        lines[at++] = '\r';
+        lines[at] = '\n';
+        fieldLines = lines;   // a new array: a response already shared between loops never changes under them
         return this;
+    }
+
+    /** Checked characters are at most 0xFF (Headers.checkField): one byte each. */
+    private static int latin1(String s, byte[] into, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            into[at++] = (byte) s.charAt(i);
+        }
+        return at;
     }
 
     /** The status code. */
@@ -127,23 +147,24 @@ public final class Response {
 
     /** The value of the first field named {@code name} (ignoring case), or null. */
     public String header(String name) {
-        for (int i = 0; i < fields.size(); i += 2) {
-            if (fields.get(i).equalsIgnoreCase(name)) {
-                return fields.get(i + 1);
+        for (int line = 0; line < fieldLines.length; line = lineEnd(line) + 2) {
+            if (named(line, name)) {
+                return value(line);
             }
         }
         return null;
     }
 
-    List<String> fields() {
-        return fields;
+    /** The field lines, encoded: see {@link #fieldLines}. */
+    byte[] fieldLines() {
+        return fieldLines;
     }
 
     /** True if the handler set {@code Connection: close}: this is the connection's last response (RFC 9112 §9.6). */
     boolean saysClose() {
-        for (int i = 0; i < fields.size(); i += 2) {
-            if (fields.get(i).equalsIgnoreCase("Connection")) {
-                for (String option : fields.get(i + 1).split(",")) {
+        for (int line = 0; line < fieldLines.length; line = lineEnd(line) + 2) {
+            if (named(line, "Connection")) {
+                for (String option : value(line).split(",")) {
                     if (option.strip().equalsIgnoreCase("close")) {
                         return true;
                     }
@@ -151,6 +172,37 @@ public final class Response {
             }
         }
         return false;
+    }
+
+    private int lineEnd(int line) {
+        int cr = line;
+        while (fieldLines[cr] != '\r') {
+            cr++;
+        }
+        return cr;
+    }
+
+    /** Whether the line at {@code line} is field {@code name}: the name, then the colon. */
+    private boolean named(int line, String name) {
+        int n = name.length();
+        if (line + n >= fieldLines.length || fieldLines[line + n] != ':') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (Character.toLowerCase((char) fieldLines[line + i]) != Character.toLowerCase(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String value(int line) {
+        int start = line;
+        while (fieldLines[start] != ':') {
+            start++;
+        }
+        start += 2;   // ": "
+        return new String(fieldLines, start, lineEnd(line) - start, StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -218,9 +218,7 @@ final class ResponseWriter {
         out.resetTo(mark);
         try {
             out.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
-            for (int i = 0; i < response.fields().size(); i += 2) {
-                out.field(response.fields().get(i), response.fields().get(i + 1));
-            }
+            out.fieldLine(response.fieldLines());   // checked and encoded when the handler set them
         } catch (RuntimeException e) {
             out.resetTo(mark);
             Log.log(LOG, System.Logger.Level.ERROR, "the response to " + request + " has a field that cannot be sent", e);
