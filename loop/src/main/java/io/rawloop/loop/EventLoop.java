@@ -76,9 +76,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.name = builder.name;
         this.clock = builder.clock;
         this.offload = new OffloadPool(name, builder.offloadThreads, builder.offloadQueue, builder.offloadExecutor);
-        this.selector = new LoopSelector(this);
-        this.inbox = new Inbox(selector.selector(), name);
         this.runner = new LoopRunner(this);
+        this.selector = new LoopSelector(this, runner);
+        this.inbox = new Inbox(selector.selector(), name);
         this.shutdown = new LoopShutdown(this, runner, selector, inbox, offload);
         this.debug = builder.debug ? new LoopDebug(this, builder.slowCallback.toNanos()) : null;
     }

@@ -26,6 +26,8 @@ final class LoopSelector {
 
     private final EventLoop loop;
     private final Selector selector;
+    /** Asked, once we are SELECTING, whether a stop() came in meanwhile. */
+    private final LoopRunner runner;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     /**
      * The array an {@link OutgoingQueue} gathers buffers into for one {@code writev}, shared by the
@@ -34,8 +36,9 @@ final class LoopSelector {
      */
     final ByteBuffer[] gatherBatch = new ByteBuffer[OutgoingQueue.MAX_GATHER];
 
-    LoopSelector(EventLoop loop) {
+    LoopSelector(EventLoop loop, LoopRunner runner) {
         this.loop = loop;
+        this.runner = runner;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -71,9 +74,10 @@ final class LoopSelector {
     private boolean block(long timeoutMillis, Inbox inbox) throws IOException {
         inbox.selecting();
         try {
-            // A task may have arrived before SELECTING was visible to its producer, who then
-            // did not wake us: look once more before blocking.
-            if (!inbox.isEmpty()) {
+            // A task, or a stop(), may have come before SELECTING was visible to the other thread,
+            // which then did not wake us: look once more before blocking. Each side writes its
+            // flag, then reads the other's (all volatile), so at least one of them sees the other.
+            if (!inbox.isEmpty() || runner.stopRequested()) {
                 return selector.selectNow() > 0;
             } else if (timeoutMillis == EventLoop.BLOCK_UNTIL_WOKEN) {
                 return selector.select() > 0;
