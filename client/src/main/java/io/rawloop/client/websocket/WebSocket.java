@@ -188,7 +188,7 @@ public final class WebSocket {
     }
     // endregion receiving
 
-    // region close handshake
+    // region closing
     /**
      * Starts the close handshake (§7.1.2) with {@code code} and {@code reason}: nothing more may
      * be sent; the peer's close ends it, or the close timeout. Idempotent.
@@ -235,8 +235,9 @@ public final class WebSocket {
 
     /**
      * After the handshake, or a failure: the server sends its FIN at once and closes on the
-     * client's (§7.1.1, so that the TIME_WAIT is the server's... and the client is not reset
-     * before it reads our close); the client waits for the server. The timer bounds both.
+     * client's (§7.1.1: the server closes TCP first, and a FIN rather than an abrupt close means
+     * the client is not reset before it reads our close frame); the client waits for the server.
+     * The close timer bounds both.
      */
     private void closeTcp() {
         if (!client || state == State.FAILED) {
@@ -244,6 +245,8 @@ public final class WebSocket {
         }
         armCloseTimer();
     }
+
+    // endregion closing
 
     private void armCloseTimer() {
         if (closeTimer == null && connection.isOpen()) {
@@ -305,7 +308,6 @@ public final class WebSocket {
         closed.complete(status);
         inbound.closed(status);
     }
-    // endregion close handshake
 
     /**
      * One timer watches for silence: after the ping interval a keep-alive ping, after the idle

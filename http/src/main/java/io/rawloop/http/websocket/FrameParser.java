@@ -94,6 +94,9 @@ public final class FrameParser {
         }
     }
 
+    // endregion parse
+
+    // region header
     private void header(int b, Listener listener) throws WebSocketException {
         if (got == 0) {
             got = 1;
@@ -130,6 +133,8 @@ public final class FrameParser {
             lengthKnown(listener);
         }
     }
+
+    // endregion header
 
     private void lengthKnown(Listener listener) throws WebSocketException {
         if (length > maxFrame) {
@@ -173,7 +178,6 @@ public final class FrameParser {
             listener.frameEnd();
         }
     }
-    // endregion parse
 
     /** Where the parser is (for tests). */
     State state() {
