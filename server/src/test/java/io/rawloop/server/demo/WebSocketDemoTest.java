@@ -101,6 +101,9 @@ class WebSocketDemoTest {
             for (LinkedBlockingQueue<String> inbox : inboxes) {
                 awaitLine(inbox, "text to everyone");
             }
+            members.get(1).sendBinary(ByteBuffer.wrap(new byte[] {1}), true).get(30, TimeUnit.SECONDS);
+            awaitLine(inboxes.get(1), "close 1003");   // the room takes text only
+            members.remove(1);
             CompletableFuture.allOf(members.stream().map(m -> m.sendClose(1000, "")).toArray(CompletableFuture[]::new))
                     .get(30, TimeUnit.SECONDS);
         }

@@ -38,6 +38,13 @@ class ClientWebSocketTest {
     @BeforeEach
     void start() throws Exception {
         Router routes = new Router().get("/echo", WebSocketUpgrade.of(WebSocketServerTest.echo()).subprotocols("chat"))
+                .get("/shout", WebSocketUpgrade.of((socket, request, protocol) -> socket.connection().loop().spawn(() -> {
+                    // The server's coroutine style: receive until the close, answer each message.
+                    for (WebSocketMessage m; (m = await(socket.receive())) != null; ) {
+                        await(socket.send(m.text().toUpperCase(java.util.Locale.ROOT)));
+                    }
+                    return null;
+                })))
                 .get("/plain", Handler.of(r -> Response.text(200, "not a WebSocket")));
         server = HttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, ServerConfig.DEFAULT,
                 routes);
@@ -75,6 +82,35 @@ class ClientWebSocketTest {
             return text + " | " + binary + " | " + status + " | " + after.resultNow();
         });
         assertEquals("text héllo | binary of 70000 bytes | CloseStatus[code=1000, reason=, clean=true] | null", result);
+    }
+
+    @Test
+    void aCoroutineEndpointOnTheServerAnswersACallbackClient() {
+        String uri = "ws://127.0.0.1:" + server.port() + "/shout";
+        String result = onLoop(loop -> {
+            WebSocket socket = await(HttpClient.create(loop).websocket(URI.create(uri)));
+            Promise<String> heard = loop.newPromise();
+            socket.listen(new WebSocket.Listener() {
+                private final StringBuilder all = new StringBuilder();
+
+                @Override
+                public void onText(WebSocket s, String text) {
+                    all.append(text).append(' ');
+                    if (text.equals("TWO")) {
+                        s.close(1000, "");
+                    }
+                }
+
+                @Override
+                public void onClose(WebSocket s, CloseStatus status) {
+                    heard.complete(all + "" + status.code());
+                }
+            });
+            socket.send("one");
+            socket.send("two");
+            return await(heard);
+        });
+        assertEquals("ONE TWO 1000", result);
     }
 
     @Test
