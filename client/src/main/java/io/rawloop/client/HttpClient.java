@@ -89,6 +89,25 @@ public final class HttpClient implements AutoCloseable {
         return Call.streamed(this, request);
     }
 
+    /**
+     * Opens a WebSocket to {@code uri} ({@code ws://}; {@code wss://} fails with
+     * {@link Kind#UNSUPPORTED} until the client has TLS), on a connection of its own: the promise
+     * holds the connection once the server's 101 is checked, or an {@link HttpClientException}
+     * ({@link Kind#HANDSHAKE} when the server answered something else).
+     */
+    public Promise<io.rawloop.client.websocket.WebSocket> websocket(java.net.URI uri) {
+        return websocket(uri, io.rawloop.client.websocket.WebSocketOptions.DEFAULT);
+    }
+
+    /** As {@link #websocket(java.net.URI)}, with limits and timeouts, offering {@code subprotocols}. */
+    public Promise<io.rawloop.client.websocket.WebSocket> websocket(java.net.URI uri,
+            io.rawloop.client.websocket.WebSocketOptions options, String... subprotocols) {
+        if (!loop.inLoop()) {
+            throw new IllegalStateException("HttpClient.websocket must run on its loop's thread (" + loop + ")");
+        }
+        return WebSocketHandshake.open(this, uri, options, java.util.List.of(subprotocols));
+    }
+
     /** The client's figures now. Loop thread. */
     public ClientStats stats() {
         int open = 0;

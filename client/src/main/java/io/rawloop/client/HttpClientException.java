@@ -39,6 +39,8 @@ public final class HttpClientException extends IOException {
         TOO_MANY_REDIRECTS,
         /** The request body's {@link BodySource} failed, or gave another length than declared. */
         REQUEST_BODY,
+        /** The server refused a WebSocket handshake (no 101); the message says how it answered. */
+        HANDSHAKE,
         /** The request was cancelled, or the client was closed while it was in flight. */
         CANCELLED
     }

@@ -28,6 +28,8 @@ public final class Response {
      */
     private byte[] fieldLines = NO_FIELDS;
     private final ResponseBody body;
+    /** For a 101: who takes the connection over. */
+    private ProtocolHandler switchTo;
 
     private Response(int status, ResponseBody body) {
         if (status < 100 || status > 599) {
@@ -80,6 +82,22 @@ public final class Response {
             throw new IllegalArgumentException("negative file length " + length);
         }
         return new Response(status, new ResponseBody.FileRegion(file, length)).header("Content-Type", contentType);
+    }
+
+    /**
+     * A {@code 101 Switching Protocols} to {@code protocol} (the Upgrade field's value): once it is
+     * queued, {@code next} takes the connection over (RFC 9110 §15.2.2, §7.8). Answer it only to a
+     * request that asked for the upgrade; add the new protocol's own fields with {@link #header}.
+     */
+    public static Response switchingProtocols(String protocol, ProtocolHandler next) {
+        Response response = new Response(101, EMPTY).header("Upgrade", protocol).header("Connection", "Upgrade");
+        response.switchTo = java.util.Objects.requireNonNull(next, "next");
+        return response;
+    }
+
+    /** Who takes the connection over after this 101, or null. */
+    ProtocolHandler switchTo() {
+        return switchTo;
     }
 
     /**

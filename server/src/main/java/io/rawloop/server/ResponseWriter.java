@@ -43,6 +43,9 @@ final class ResponseWriter {
 
         /** A response is fully queued on the connection (the exchange has left the queue). */
         void responseQueued();
+
+        /** A 101 is queued: the connection is {@code next}'s from now on. */
+        void switchProtocol(ProtocolHandler next);
     }
 
     private static final byte[] SERVER = "Server: rawloop\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -158,7 +161,8 @@ final class ResponseWriter {
         ResponseBody body = response.content();
         ResponseFraming framing = ResponseFraming.of(exchange.request, response.status(), body);
         boolean handlerSaysClose = response.saysClose();
-        boolean keepAlive = exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
+        boolean switching = response.switchTo() != null && exchange.request != null;
+        boolean keepAlive = switching || exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
                 && !handlerSaysClose;
         HttpWriter out = batching ? batch : writer;
         if (!writeHead(out, exchange.request, response, framing, keepAlive, handlerSaysClose)) {
@@ -173,6 +177,9 @@ final class ResponseWriter {
         if (!framing.sendsBody()) {
             response.release();   // a file that HEAD, 204 or 304 does not send; a stream is never started
             emit(out);
+            if (switching) {
+                owner.switchProtocol(response.switchTo());
+            }
         } else {
             switch (body) {
                 case ResponseBody.Bytes bytes -> {

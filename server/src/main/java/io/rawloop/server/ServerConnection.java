@@ -6,14 +6,12 @@ import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
 import io.rawloop.loop.ConnectionHandler;
 import io.rawloop.loop.EventLoop;
-import io.rawloop.loop.Log;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -31,6 +29,7 @@ import java.util.concurrent.TimeoutException;
  *        └──────────── first byte of the next request ── IDLE ◀┘   (keep-alive; idle timer runs
  *                                                                  once no response is pending)
  *   a rejection, a timeout, Connection: close, the client's FIN ──▶ FINISHING ──last answer out──▶ DRAINING
+ *   a request to upgrade ──▶ FINISHING ──a 101──▶ SWITCHED (the connection is a {@link ProtocolSwitch}'s)
  * </pre>
  * FINISHING reads no more requests (what arrives is discarded) while the answers in flight go
  * out. DRAINING closes in stages, so that the client reads its last response instead of a reset:
@@ -45,12 +44,11 @@ import java.util.concurrent.TimeoutException;
 final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner {
 
     /** The reading side; see the class comment. */
-    enum State { IDLE, READING_HEAD, READING_BODY, FINISHING, DRAINING }
+    enum State { IDLE, READING_HEAD, READING_BODY, FINISHING, DRAINING, SWITCHED }
 
     /** After our FIN, how long to keep reading (and discarding) before closing anyway. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final byte[] NO_BODY = new byte[0];
-    private static final System.Logger LOG = System.getLogger("io.rawloop.server");
 
     private final HttpServer server;
     private final ServerConfig config;
@@ -72,6 +70,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private Timer idleTimer;
     private long lastActivity;
     private Timer drainTimer;
+    /** After a 101: who has the connection. */
+    private ProtocolHandler protocol;
 
     ServerConnection(HttpServer server, TcpConnection connection) {
         this.server = server;
@@ -118,7 +118,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
                     }
                     case HEAD -> onHead();
                     case BODY -> onBody(parser.body());
-                    case COMPLETE -> onRequestComplete(data.hasRemaining());
+                    case COMPLETE -> onRequestComplete(data);
                 }
             }
         } catch (HttpException e) {
@@ -188,10 +188,15 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         guardArrival(config.bodyGapTimeout(), 408, "the request body stalled for ");
     }
 
-    private void onRequestComplete(boolean moreBytes) {
+    private void onRequestComplete(ByteBuffer data) {
+        boolean moreBytes = data.hasRemaining();
         byte[] content = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         body = null;
-        boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol();
+        boolean upgrade = ProtocolSwitch.asked(head);   // what follows waits for the answer, unparsed
+        if (upgrade) {
+            hold(data);
+        }
+        boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol() && !upgrade;
         ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop),
                 keepAlive);
         responses.add(exchange);
@@ -223,7 +228,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         exchange.answer = answer;
         if (answer.isDone()) {
             // Answered at once (most handlers): no listener, no timer, no extra turn of the loop.
-            responses.answered(exchange, answer.isSucceeded() ? answer.resultNow() : failureResponse(exchange, answer.failureNow()));
+            responses.answered(exchange, answer.isSucceeded() ? answer.resultNow() : exchange.failureResponse(answer.failureNow()));
             return;
         }
         exchange.deadline = loop.schedule(config.responseTimeout(), () -> {
@@ -233,25 +238,22 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         });
         answer.onComplete((response, failure) -> {
             exchange.deadline.cancel();
-            responses.answered(exchange, failure == null ? response : failureResponse(exchange, failure));
+            responses.answered(exchange, failure == null ? response : exchange.failureResponse(failure));
         });
     }
     // endregion dispatch
 
-    private Response failureResponse(ServerExchange exchange, Throwable failure) {
-        if (failure instanceof HttpError error) {
-            return Response.error(error.status(), error.getMessage());
-        }
-        if (failure instanceof CancellationException) {
-            return Response.error(503, "the request was cancelled");
-        }
-        // Through Log, which never throws: whatever happens to logging, the 500 must go out.
-        Log.log(LOG, System.Logger.Level.ERROR, "handler failed for " + exchange.request, failure);
-        return Response.error(500, "the handler failed; the server log has the details");
-    }
     // endregion reading
 
     // region after each response
+    @Override
+    public void switchProtocol(ProtocolHandler next) {
+        state = State.SWITCHED;   // reading() is false from here on: this side only counts the close
+        protocol = next;
+        responses.flushBatch();   // the 101 goes before the new protocol's first bytes
+        ProtocolSwitch.start(connection, next, this, held);
+    }
+
     @Override
     public void lastResponse() {
         if (reading()) {
@@ -366,6 +368,10 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
      * off while the server shuts down), after which the connection closes.
      */
     void shutdown() {
+        if (state == State.SWITCHED) {
+            protocol.shutdown(connection);
+            return;
+        }
         boolean betweenRequests = state == State.IDLE || state == State.READING_HEAD && parser.atMessageBoundary();
         if (betweenRequests && responses.isEmpty()) {
             closeInStages();

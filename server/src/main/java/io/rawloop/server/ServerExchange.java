@@ -1,7 +1,9 @@
 package io.rawloop.server;
 
+import io.rawloop.loop.Log;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.Timer;
+import java.util.concurrent.CancellationException;
 
 /**
  * The server's side of one HTTP exchange: a request read from a connection and, once the
@@ -17,6 +19,8 @@ import io.rawloop.loop.Timer;
  * A rejection (a malformed request, a timeout) is an exchange with no request, answered at birth.
  */
 final class ServerExchange {
+
+    private static final System.Logger LOG = System.getLogger("io.rawloop.server");
 
     /** The request, or null for a rejection. */
     final Request request;
@@ -39,6 +43,19 @@ final class ServerExchange {
         ServerExchange exchange = new ServerExchange(null, false);
         exchange.response = response;
         return exchange;
+    }
+
+    /** The answer to a handler that failed: its HttpError, 503 when cancelled, else a logged 500. */
+    Response failureResponse(Throwable failure) {
+        if (failure instanceof HttpError error) {
+            return Response.error(error.status(), error.getMessage());
+        }
+        if (failure instanceof CancellationException) {
+            return Response.error(503, "the request was cancelled");
+        }
+        // Through Log, which never throws: whatever happens to logging, the 500 must go out.
+        Log.log(LOG, System.Logger.Level.ERROR, "handler failed for " + request, failure);
+        return Response.error(500, "the handler failed; the server log has the details");
     }
 
     /** The connection closed first: stop the handler's work, and close a file never to be sent. */

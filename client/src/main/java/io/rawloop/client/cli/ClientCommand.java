@@ -3,10 +3,10 @@ package io.rawloop.client.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code rawloop-client.jar}: the fetch and raw commands. */
+/** {@code rawloop-client.jar}: the fetch, raw and ws commands. */
 @Command(name = "rawloop-client.jar", mixinStandardHelpOptions = true,
-        description = "rawloop's HTTP/1.1 client: download many URLs in four concurrency models, or talk to a socket byte by byte.",
-        subcommands = {FetchCommand.class, RawCommand.class, CommandLine.HelpCommand.class})
+        description = "rawloop's HTTP/1.1 client: download many URLs in four concurrency models, talk to a socket byte by byte, or to a WebSocket.",
+        subcommands = {FetchCommand.class, RawCommand.class, WsCommand.class, CommandLine.HelpCommand.class})
 public final class ClientCommand implements Runnable {
 
     /** Made by picocli. */

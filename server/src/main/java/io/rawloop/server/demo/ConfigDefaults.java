@@ -1,5 +1,6 @@
 package io.rawloop.server.demo;
 
+import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.http.HttpLimits;
 import io.rawloop.server.ServerConfig;
 import java.time.Duration;
@@ -36,6 +37,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             case "--response-timeout" -> time(d.responseTimeout());
             case "--max-connections" -> Integer.toString(d.maxConnections());
             case "--shutdown-deadline" -> time(d.shutdownDeadline());
+            case "--ws-max-message" -> size(WebSocketOptions.DEFAULT.maxMessage());
             default -> null;   // the option's own default, if it has one
         };
     }

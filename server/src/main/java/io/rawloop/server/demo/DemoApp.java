@@ -2,6 +2,7 @@ package io.rawloop.server.demo;
 
 import static io.rawloop.loop.Coroutine.await;
 
+import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.LoopStats;
@@ -47,8 +48,14 @@ public final class DemoApp {
 
     /** The routes with the figures they keep, and their live streams (which a shutdown ends). */
     static Live routes(Supplier<HttpServer> server, StaticFiles files, RequestFigures requests) {
+        return routes(server, files, requests, WebSocketOptions.DEFAULT);
+    }
+
+    /** As {@link #routes(Supplier, StaticFiles, RequestFigures)}, with the WebSocket routes' options. */
+    static Live routes(Supplier<HttpServer> server, StaticFiles files, RequestFigures requests,
+                       WebSocketOptions webSockets) {
         LiveEvents live = new LiveEvents(server, requests);
-        return new Live(requests.counting(router(server, files, live, requests)), live);
+        return new Live(requests.counting(WebSocketDemo.routes(router(server, files, live, requests), webSockets)), live);
     }
 
     /** A handler and the live streams behind its {@code /events}. */

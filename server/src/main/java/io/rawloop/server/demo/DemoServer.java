@@ -1,5 +1,6 @@
 package io.rawloop.server.demo;
 
+import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.http.HttpLimits;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.server.HttpServer;
@@ -82,6 +83,10 @@ public final class DemoServer implements Callable<Integer> {
             description = "Graceful shutdown waits this long for in-flight requests (default ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
+    @Option(names = "--ws-max-message", converter = Size.class,
+            description = "Largest WebSocket message or frame (closed with 1009 beyond; default ${DEFAULT-VALUE}).")
+    long wsMaxMessage;
+
     @Option(names = "--debug", description = "asyncio's debug mode on every loop: log slow callbacks (with their request),"
             + " calls from the wrong thread, failed promises nobody heard of (also -Drawloop.debug=true).")
     boolean debug;
@@ -115,7 +120,8 @@ public final class DemoServer implements Callable<Integer> {
             System.setProperty("rawloop.debug", "true");
             System.setProperty("rawloop.slowCallbackMs", Long.toString(slowCallback.toMillis()));
         }
-        DemoApp.Live app = DemoApp.routes(running::get, files, new RequestFigures());
+        DemoApp.Live app = DemoApp.routes(running::get, files, new RequestFigures(),
+                WebSocketOptions.DEFAULT.withMaxMessage(wsMaxMessage));
         HttpServer server;
         try {
             server = HttpServer.start(new InetSocketAddress(host, port), loops, config, app.handler());

@@ -1,0 +1,71 @@
+package io.rawloop.http.websocket;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * Frames out (RFC 6455 §5.2): the header with the shortest length encoding, and the payload,
+ * masked with a fresh key when the writer is a client's (§5.3), as is.
+ */
+public final class FrameWriter {
+
+    private final Random masks;
+
+    /**
+     * A writer that masks each frame with a key from {@code masks} (a client), or, with null,
+     * masks nothing (a server). §10.3 wants keys an intermediary cannot predict, hence the caller
+     * passes a {@code SecureRandom}.
+     */
+    public FrameWriter(Random masks) {
+        this.masks = masks;
+    }
+
+    /** One frame with {@code length} bytes of {@code payload} from {@code offset}. */
+    public ByteBuffer frame(Opcode opcode, boolean fin, byte[] payload, int offset, int length) {
+        int header = 2 + (length > 0xFFFF ? 8 : length > 125 ? 2 : 0) + (masks != null ? 4 : 0);
+        ByteBuffer out = ByteBuffer.allocate(header + length);
+        out.put((byte) ((fin ? 0x80 : 0) | opcode.code()));
+        int maskBit = masks != null ? 0x80 : 0;
+        if (length > 0xFFFF) {
+            out.put((byte) (maskBit | 127)).putLong(length);
+        } else if (length > 125) {
+            out.put((byte) (maskBit | 126)).putShort((short) length);
+        } else {
+            out.put((byte) (maskBit | length));
+        }
+        if (masks == null) {
+            out.put(payload, offset, length);
+        } else {
+            byte[] key = new byte[4];
+            masks.nextBytes(key);
+            out.put(key);
+            for (int i = 0; i < length; i++) {
+                out.put((byte) (payload[offset + i] ^ key[i & 3]));
+            }
+        }
+        return out.flip();
+    }
+
+    /** A whole message, or a control frame, in one frame. */
+    public ByteBuffer frame(Opcode opcode, byte[] payload) {
+        return frame(opcode, true, payload, 0, payload.length);
+    }
+
+    /**
+     * A close frame's payload: the code, then as much of {@code reason} as fits in a control
+     * frame's 125 bytes, cut on a character boundary.
+     */
+    public static byte[] closePayload(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(text.length, 123);
+        while (n < text.length && n > 0 && (text[n] & 0xC0) == 0x80) {
+            n--;   // do not cut a character in two: the reason must stay UTF-8
+        }
+        byte[] payload = new byte[2 + n];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, n);
+        return payload;
+    }
+}
