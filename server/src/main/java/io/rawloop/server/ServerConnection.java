@@ -242,7 +242,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         });
     }
     // endregion dispatch
-
     // endregion reading
 
     // region after each response
