@@ -29,7 +29,7 @@ import java.util.Arrays;
  * the system call. Netty pools direct buffers to skip that copy; here clarity wins, and the
  * echo benchmark in {@code compare} measures what it costs.
  */
-final class OutgoingQueue {
+final class OutgoingQueue implements ByteSink {
 
     /** Linux's IOV_MAX is 1024; a few dozen buffers per call already amortise the call. */
     static final int MAX_GATHER = 64;
@@ -81,7 +81,8 @@ final class OutgoingQueue {
 
     // region flushing
     /** Queues {@code data}; it leaves in this turn's flush, or at once at the high watermark. */
-    void write(ByteBuffer data) {
+    @Override
+    public void write(ByteBuffer data) {
         add(data);
         if (atHighWatermark()) {
             // Do not wait for the next turn: the kernel may take it all now. Backpressure is
@@ -93,7 +94,8 @@ final class OutgoingQueue {
     }
 
     /** Queues a region of a file, sent with zero-copy {@code transferTo} in this turn's flush. */
-    void writeFile(FileChannel file, long position, long count) {
+    @Override
+    public void writeFile(FileChannel file, long position, long count) {
         add(file, position, count);
         queueFlush();
     }
