@@ -36,6 +36,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             case "--response-timeout" -> time(d.responseTimeout());
             case "--max-connections" -> Integer.toString(d.maxConnections());
             case "--shutdown-deadline" -> time(d.shutdownDeadline());
+            case "--handshake-timeout" -> time(d.handshakeTimeout());
             default -> null;   // the option's own default, if it has one
         };
     }
