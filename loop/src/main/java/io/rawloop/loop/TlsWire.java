@@ -269,6 +269,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     // endregion writing
 
     // region ends
+    // region close
     /**
      * {@code connection.close()}: true when it must wait, because close_notify is to go first
      * (once). The layer may be in the middle of a pump (a handler closing from {@code onData}),
@@ -292,6 +293,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
             layer.close();
         }
     }
+    // endregion close
 
     @Override
     public void onEndOfStream(TcpConnection c) {

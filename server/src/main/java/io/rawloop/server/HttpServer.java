@@ -148,6 +148,7 @@ public final class HttpServer implements AutoCloseable {
         return new HttpServer(config, handler, loopCount, List.copyOf(listeners), clock);
     }
 
+    // region accept
     private void accept(TcpConnection connection, ServerTls tls) {
         // The listener claimed this connection's place in the cap before accepting it.
         PerLoop loop = loops.get(connection.loop());
@@ -165,6 +166,7 @@ public final class HttpServer implements AutoCloseable {
         }
         connection.setHandler(server);
     }
+    // endregion accept
 
     void connectionClosed(ServerConnection connection, EventLoop on) {
         open.decrementAndGet();
