@@ -64,6 +64,11 @@ class DemoTlsTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(stats.contains("\"tls\":{\"handshakes\":1,\"handshakeFailures\":0,\"versions\":{\"TLSv1.3\":1}}"),
                     stats);
+            // /fetch takes https too; the demo trusts only the JDK's CAs, so the test CA's certificate is refused.
+            HttpResponse<String> relayed = client.send(HttpRequest.newBuilder(URI.create(base + "/fetch?url=" + base + "/hello"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, relayed.statusCode(), relayed.body());
+            assertTrue(relayed.body().contains("the server's certificate is not signed by a CA we trust"), relayed.body());
         } finally {
             demo.destroyForcibly();
         }

@@ -3,6 +3,7 @@ package io.rawloop.server.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -189,6 +190,31 @@ class TlsClientTest {
                 assertTrue(e.reason().endsWith("bytes of the response: the response may be cut short (truncated)"), e.reason());
                 server.join(30_000);
             }
+        }
+    }
+
+    @Test
+    void aServerThatSpeaksOnlyTls11IsRefusedForItsVersion() throws Exception {
+        assumeTrue(TestPki.installed("openssl"), "openssl is not installed");
+        // OpenSSL 3 offers TLS 1.1 only at security level 0; the server prints the port it bound.
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "0", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0",
+                "-cert", "localhost.pem", "-key", "localhost.key", "-naccept", "1").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        java.util.concurrent.CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(server::destroyForcibly);
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(),
+                StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("ACCEPT")) {
+                // "Using default temp DH parameters", then "ACCEPT [::]:PORT"
+            }
+            assumeTrue(line != null, "openssl s_server did not start");
+            int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).strip());
+            HttpClient client = onLoop(() -> HttpClient.create(loop, trustingTheCa()));
+            HttpClientException e = failure(client, "https://localhost:" + port + "/");
+            assertEquals(Kind.TLS_HANDSHAKE, e.kind(), e.getMessage());
+            assertTrue(e.reason().contains("failed: no TLS version in common: we speak TLSv1.3 and TLSv1.2"), e.getMessage());
+        } finally {
+            server.destroyForcibly();
         }
     }
 
