@@ -136,6 +136,34 @@ class TlsWireTest {
     }
 
     @Test
+    void aClientThatStopsHalfwayThroughItsClientHelloIsClosedAtTheHandshakeTimeout() throws Exception {
+        ConcurrentLinkedQueue<String> causes = new ConcurrentLinkedQueue<>();
+        try (RunningLoop running = new RunningLoop()) {
+            TlsOptions options = TlsOptions.DEFAULT.withHandshakeTimeout(Duration.ofMillis(200))
+                    .withListeners(h -> causes.add("handshake"), failure -> causes.add("failure: " + failure.getMessage()));
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        try {
+                            c.startTls(TestCertificates.serverEngine(), options);
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                        c.setHandler(new EchoHandler(1));
+                    }));
+            // A handshake record's header announcing 200 bytes, and 5 of them: the server waits for the rest.
+            byte[] half = {22, 3, 1, 0, (byte) 200, 1, 0, 0, (byte) 196, 3};
+            try (Socket socket = new Socket(listener.localAddress().getAddress(), listener.localAddress().getPort())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(half);
+                byte[] answer = socket.getInputStream().readAllBytes();   // ends when the server closes
+                assertTrue(answer.length == 0 || answer[0] == 21, "an alert record at most, never data");
+            }
+            waitFor(() -> !causes.isEmpty());
+            assertEquals("failure: the TLS handshake did not finish within 200 ms", causes.peek());
+        }
+    }
+
+    @Test
     void aFinWithoutCloseNotifyIsATruncationAndNoEndOfStream() throws Exception {
         CompletableFuture<Throwable> closed = new CompletableFuture<>();
         StringBuilder received = new StringBuilder();
