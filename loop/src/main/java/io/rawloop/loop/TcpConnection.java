@@ -234,7 +234,7 @@ public final class TcpConnection extends Selectable {
     void writesDrained() {
         if (state == State.CLOSING) {
             closeNow(null);
-        } else if (outputShutdownRequested && !outputShut) {
+        } else if (outputShutdownRequested && !outputShut && (tls == null || tls.closeNotifyQueued())) {
             shutdownOutputNow();
         }
     }

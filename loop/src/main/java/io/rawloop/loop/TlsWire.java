@@ -42,9 +42,10 @@ import javax.net.ssl.SSLHandshakeException;
  * A handshake timeout on the loop's clock runs from the start to the handshake's end; the
  * engine's delegated tasks run on the loop's offload pool.
  *
- * <p>SIMPLIFICATION: a file written through TLS is read into the heap at once and encrypted, where
- * plain TCP sends it with zero-copy sendfile(2); kernel TLS (kTLS) would bring zero-copy back, and
- * Java has no API for it.
+ * <p>SIMPLIFICATION: a file written through TLS is read into the heap and encrypted, a piece at a
+ * time as the records leave ({@link TlsFileFeed}), where plain TCP sends it with zero-copy
+ * sendfile(2); kernel TLS (kTLS) would bring zero-copy back, and Java has no API for it. The file
+ * is read on the loop thread, as a page-cache hit usually is.
  */
 final class TlsWire implements ConnectionHandler, ByteSink {
 
@@ -66,7 +67,12 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     private Throwable cause;
     private boolean handshakeDone;
     private boolean closeAsked;
-    /** drained() promises asked during the handshake, when the plaintext waits in the layer. */
+    /** Files being read into the layer, and what was written after them. */
+    private final TlsFileFeed files = new TlsFileFeed();
+    private boolean feedQueued;
+    /** close() or shutdownOutput(), asked while a file was still being read: run once it is. */
+    private Runnable afterFiles;
+    /** drained() promises asked during the handshake or a file, when the plaintext waits here. */
     private List<Promise<Void>> drainWaiters;
 
     private TlsWire(TcpConnection connection, SSLEngine engine, TlsOptions options, ConnectionHandler above) {
@@ -132,6 +138,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
             handshakeDone = true;
             cancelTimer();
             options.onHandshake().accept(handshake);
+            feedFiles();
             settleDrainWaiters(null);
         }
 
@@ -202,41 +209,75 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     // region writing
     @Override
     public void write(ByteBuffer data) {
-        if (layer != null && !closeAsked && layer.state() != TlsLayer.State.CLOSED) {
-            layer.write(data);
+        if (!writable()) {
+            return;   // before TLS began (a server timing out a silent client) or after it ended,
+                      // as a closed connection drops writes; the handler hears onClose
         }
-        // Dropped otherwise: before TLS began (a server timing out a silent client) or after it
-        // ended, as a closed connection drops writes; the handler hears onClose.
+        if (files.isEmpty()) {
+            layer.write(data);
+        } else {
+            files.add(data);   // after the file still being read
+        }
     }
 
-    /** The region is read now and written as plaintext: see the SIMPLIFICATION in the class comment. */
+    /** The region is read a piece at a time as the records leave: see {@link TlsFileFeed}. */
     @Override
     public void writeFile(FileChannel file, long position, long count) {
-        try (file) {
-            long at = position;
-            long end = position + count;
-            while (at < end) {
-                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(64 * 1024, end - at));
-                while (chunk.hasRemaining()) {
-                    int n = file.read(chunk, at);
-                    if (n < 0) {
-                        throw new IOException("the file ended " + (end - at) + " bytes early");
-                    }
-                    at += n;
-                }
-                write(chunk.flip());
-            }
+        if (!writable()) {
+            IoErrors.closeQuietly(file);
+            return;
+        }
+        files.add(file, position, count);
+        feedFiles();
+    }
+
+    /** May the owner write: TLS runs, and neither close() nor shutdownOutput() was asked. */
+    private boolean writable() {
+        return layerOpen() && afterFiles == null;
+    }
+
+    private boolean layerOpen() {
+        return layer != null && !closeAsked && layer.state() != TlsLayer.State.CLOSED;
+    }
+
+    /**
+     * One budget of what waits behind a file, once the handshake is done and while the write half
+     * is under its high watermark. The layer may be in the middle of a pump (a handler writing
+     * from onData), which hands the records on only when it ends: so the next budget is read in
+     * the next callback, or when the write half is writable again.
+     */
+    private void feedFiles() {
+        if (!handshakeDone || files.isEmpty() || !layerOpen() || connection.outgoing.isBlocked() || feedQueued) {
+            return;
+        }
+        try {
+            files.feed(layer::write);
         } catch (IOException e) {
             connection.closeNow(new IOException("reading a file to send over TLS failed: " + IoErrors.reason(e), e));
+            return;
+        }
+        if (files.isEmpty()) {
+            settleDrainWaiters(null);
+            if (afterFiles != null) {
+                Runnable end = afterFiles;   // close() or shutdownOutput(), asked while a file was read
+                afterFiles = null;
+                end.run();
+            }
+        } else if (!connection.outgoing.isBlocked()) {
+            feedQueued = true;
+            loop.enqueue(() -> {
+                feedQueued = false;
+                feedFiles();
+            });
         }
     }
 
     /**
      * As {@link OutgoingQueue#drained}, but during the handshake what was written waits in the
-     * layer, not in the queue: those callers wait for the handshake first.
+     * layer, and behind a file in the feed, not in the queue: those callers wait for them first.
      */
     Promise<Void> drained() {
-        if (handshakeDone || state == State.CLOSED) {
+        if (handshakeDone && files.isEmpty() || state == State.CLOSED) {
             return connection.outgoing.drained(!connection.isOpen());
         }
         if (drainWaiters == null) {
@@ -248,7 +289,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     }
 
     private void settleDrainWaiters(Throwable failure) {
-        if (drainWaiters == null) {
+        if (drainWaiters == null || failure == null && !files.isEmpty()) {
             return;
         }
         for (Promise<Void> waiter : drainWaiters) {
@@ -280,6 +321,10 @@ final class TlsWire implements ConnectionHandler, ByteSink {
         if (closeAsked || layer == null || layer.state() == TlsLayer.State.CLOSED) {
             return false;
         }
+        if (!files.isEmpty()) {
+            afterFiles = connection::close;   // the rest of the file goes before close_notify
+            return true;
+        }
         closeAsked = true;
         layer.close();
         loop.enqueue(connection::close);
@@ -288,12 +333,19 @@ final class TlsWire implements ConnectionHandler, ByteSink {
 
     /** {@code connection.shutdownOutput()}: close_notify, and the layer goes on reading. */
     void shutdownOutput() {
-        if (!closeAsked && layer != null && layer.state() != TlsLayer.State.CLOSED) {
+        if (!files.isEmpty() && layerOpen()) {
+            afterFiles = this::shutdownOutput;
+        } else if (!closeAsked && layer != null && layer.state() != TlsLayer.State.CLOSED) {
             closeAsked = true;
             layer.close();
         }
     }
     // endregion close
+
+    /** Whether close_notify has gone to the layer: only then may a half-close send its FIN. */
+    boolean closeNotifyQueued() {
+        return closeAsked || layer == null || layer.state() == TlsLayer.State.CLOSED;
+    }
 
     @Override
     public void onEndOfStream(TcpConnection c) {
@@ -307,6 +359,9 @@ final class TlsWire implements ConnectionHandler, ByteSink {
 
     @Override
     public void onWritabilityChanged(TcpConnection c, boolean writable) {
+        if (writable) {
+            feedFiles();
+        }
         if (above != null) {
             above.onWritabilityChanged(c, writable);
         }
@@ -335,6 +390,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
         state = State.CLOSED;
         cause = why;
         cancelTimer();
+        files.clear();
         if (!handshakeDone && why != null) {
             options.onFailure().accept(why);
         }

@@ -14,7 +14,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS on real sockets through {@link TcpConnection#startTls}: handlers that read and write
@@ -93,6 +97,66 @@ class TlsWireTest {
             assertEquals("clean", serverCauses.peek(), "the client's close_notify reached the server");
             assertEquals(1, handshakes.size());
             assertEquals("http/1.1", handshakes.peek().applicationProtocol());
+        }
+    }
+
+    @Test
+    void aFileWrittenThroughTlsArrivesWholeBeforeTheCloseNotifyThatFollowsIt(@TempDir Path dir) throws Exception {
+        byte[] content = TlsLayerTest.randomBytes(3 * 1024 * 1024 + 5, 9);
+        Path file = Files.write(dir.resolve("file.bin"), content);
+        CompletableFuture<byte[]> whole = new CompletableFuture<>();
+        try (RunningLoop running = new RunningLoop()) {
+            TcpListener listener = running.call(() -> TcpListener.bind(running.loop, TcpEchoTest.ANY_LOOPBACK_PORT,
+                    TcpListener.Options.DEFAULT, c -> {
+                        try {
+                            c.startTls(TestCertificates.serverEngine(), TlsOptions.DEFAULT);
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                        c.setHandler((conn, data) -> {
+                            data.position(data.limit());
+                            try {
+                                conn.write(ByteBuffer.wrap("head:".getBytes(StandardCharsets.US_ASCII)));
+                                conn.writeFile(FileChannel.open(file), 0, content.length);
+                                conn.write(ByteBuffer.wrap(":tail".getBytes(StandardCharsets.US_ASCII)));
+                                conn.close();   // from inside onData, the layer mid-pump: everything still goes first
+                            } catch (java.io.IOException e) {
+                                throw new AssertionError(e);
+                            }
+                        });
+                    }));
+            TcpConnection client = running.await(() -> TcpConnection.connect(running.loop, listener.localAddress(), Duration.ofSeconds(10)));
+            running.call(() -> {
+                client.startTls(TestCertificates.clientEngine(), TlsOptions.DEFAULT);
+                ByteArrayOutputStream received = new ByteArrayOutputStream();
+                client.setHandler(new ConnectionHandler() {
+                    @Override
+                    public void onData(TcpConnection c, ByteBuffer data) {
+                        byte[] bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        received.writeBytes(bytes);
+                    }
+
+                    @Override
+                    public void onEndOfStream(TcpConnection c) {
+                        whole.complete(received.toByteArray());   // the server's close_notify
+                        c.close();
+                    }
+
+                    @Override
+                    public void onClose(TcpConnection c, Throwable cause) {
+                        whole.completeExceptionally(new AssertionError("closed without close_notify", cause));
+                    }
+                });
+                client.write(ByteBuffer.wrap("go".getBytes(StandardCharsets.US_ASCII)));
+                return null;
+            });
+            byte[] got = whole.get(30, TimeUnit.SECONDS);
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            expected.writeBytes("head:".getBytes(StandardCharsets.US_ASCII));
+            expected.writeBytes(content);
+            expected.writeBytes(":tail".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(expected.toByteArray(), got);
         }
     }
 

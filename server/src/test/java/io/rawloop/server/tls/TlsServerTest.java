@@ -58,7 +58,9 @@ class TlsServerTest {
         Router routes = new Router()
                 .get("/hello", Handler.of(r -> Response.text(200, "Hello, World!")))
                 .route("POST", "/echo", Handler.of(r -> Response.bytes(200, "application/octet-stream", r.body())))
-                .get("/big", Handler.of(r -> Response.bytes(200, "application/octet-stream", BIG)));
+                .get("/big", Handler.of(r -> Response.bytes(200, "application/octet-stream", BIG)))
+                .get("/file", Handler.of(r -> Response.file(200, "application/octet-stream",
+                        java.nio.channels.FileChannel.open(dir.resolve("big.bin")), BIG.length)));
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = HttpServer.start(List.of(HttpServer.Listener.plain(any),
                         HttpServer.Listener.tls(any, TlsFiles.serverContext(pki.file("localhost.pem"), pki.file("localhost.key")))),
@@ -97,6 +99,12 @@ class TlsServerTest {
         assumeTrue(TestPki.installed("curl"), "curl is not installed");
         TestPki.run(dir, "curl", "-sS", "--cacert", "ca.pem", "-o", "down.bin", https("/big"));
         assertArrayEquals(BIG, Files.readAllBytes(dir.resolve("down.bin")));
+        // A file response: no sendfile under TLS, so it is read and encrypted piece by piece.
+        TestPki.run(dir, "curl", "-sS", "--cacert", "ca.pem", "-o", "file.bin", https("/file"), "-o", "file2.bin",
+                "-H", "Connection: close", https("/file"));
+        assertArrayEquals(BIG, Files.readAllBytes(dir.resolve("file.bin")));
+        assertArrayEquals(BIG, Files.readAllBytes(dir.resolve("file2.bin")), "and with Connection: close, the"
+                + " close_notify after the whole file");
         String verbose = TestPki.run(dir, "curl", "-sS", "-v", "--cacert", "ca.pem", "-H", "Expect: 100-continue",
                 "--data-binary", "@big.bin", "-o", "echo.bin", https("/echo"));
         assertTrue(verbose.contains("HTTP/1.1 100 Continue"), verbose);
