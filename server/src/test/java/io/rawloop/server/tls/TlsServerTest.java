@@ -59,8 +59,14 @@ class TlsServerTest {
                 .get("/hello", Handler.of(r -> Response.text(200, "Hello, World!")))
                 .route("POST", "/echo", Handler.of(r -> Response.bytes(200, "application/octet-stream", r.body())))
                 .get("/big", Handler.of(r -> Response.bytes(200, "application/octet-stream", BIG)))
-                .get("/file", Handler.of(r -> Response.file(200, "application/octet-stream",
-                        java.nio.channels.FileChannel.open(dir.resolve("big.bin")), BIG.length)));
+                .get("/file", Handler.of(r -> {
+                    try {
+                        return Response.file(200, "application/octet-stream",
+                                java.nio.channels.FileChannel.open(dir.resolve("big.bin")), BIG.length);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = HttpServer.start(List.of(HttpServer.Listener.plain(any),
                         HttpServer.Listener.tls(any, TlsFiles.serverContext(pki.file("localhost.pem"), pki.file("localhost.key")))),
