@@ -215,7 +215,8 @@ final class RawCommand implements Callable<Integer> {
 
         @Override
         public void onEndOfStream(TcpConnection c) {
-            say("end of stream: the server shut down its output");
+            say(trust != null ? "end of stream: the server sent close_notify (RFC 8446 §6.1)"
+                    : "end of stream: the server shut down its output");
             c.close();
         }
 

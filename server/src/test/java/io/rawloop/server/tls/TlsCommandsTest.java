@@ -103,6 +103,7 @@ class TlsCommandsTest {
         assertTrue(r.out().contains("TLS handshake done: TLSv1.3, TLS_"), r.out());
         assertTrue(r.out().contains("ALPN http/1.1"), r.out());
         assertTrue(r.out().contains("HTTP/1.1 200 OK") && r.out().contains("Hello, World!"), r.out());
+        assertTrue(r.out().contains("end of stream: the server sent close_notify"), r.out());
         Run untrusted = run("raw", "localhost:" + server.port(), "--tls", "--send", "x");
         assertTrue(untrusted.out().contains("connection closed: TLS handshake failed"), untrusted.out());
         Run plain = run("raw", "localhost:" + server.port(), "--insecure", "--send", "x");
