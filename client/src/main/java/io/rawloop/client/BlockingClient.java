@@ -7,6 +7,7 @@ import io.rawloop.http.ResponseHead;
 import io.rawloop.http.ResponseParser;
 import java.io.ByteArrayOutputStream;
 import io.rawloop.loop.IoErrors;
+import io.rawloop.loop.TlsHandshakeTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -19,6 +20,11 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The same HTTP/1.1 client for threads: {@link #send} blocks the calling thread until the response
@@ -27,7 +33,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * platform threads, or virtual threads) would use. The fetch command's sequential, threads and
  * virtual modes run on it, so that the four concurrency models differ in concurrency only.
  *
- * <p>Thread-safe: a shared keep-alive pool of idle sockets per {@code host:port}, uncapped (each
+ * <p>https:// runs on an {@code SSLSocket} with the engine settings of {@link ClientTls#engine}.
+ * Thread-safe: a shared keep-alive pool of idle sockets per {@code scheme://host:port}, uncapped (each
  * thread holds at most one socket at a time, so the threads are the cap). SIMPLIFICATION: no
  * redirects, no streamed bodies, no total timeout (the connect and response-header timeouts
  * apply; the header timeout is the socket's read timeout, so it also bounds each pause in the
@@ -71,8 +78,13 @@ public final class BlockingClient implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(request.host(), request.port()),
                     (int) config.connectTimeout().toMillis());
+            if (request.secure()) {
+                return handshake(request, socket);
+            }
             socket.setSoTimeout((int) config.headerTimeout().toMillis());
             return socket;
+        } catch (HttpClientException e) {
+            throw e;
         } catch (IOException e) {
             IoErrors.closeQuietly(socket);
             String where = request.hostKey();
@@ -87,6 +99,39 @@ public final class BlockingClient implements AutoCloseable {
                 throw failure(request, Kind.REFUSED, "connect to " + where + " failed: " + e.getMessage(), e);
             }
             throw failure(request, Kind.REFUSED, "cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * TLS on the connected {@code socket}, with the same engine settings as {@link HttpClient}'s
+     * (SNI, the name check, TLS 1.3 and 1.2, ALPN), the handshake timeout as the read timeout.
+     */
+    private Socket handshake(HttpRequest request, Socket socket) throws IOException {
+        ClientTls tls = config.tls();
+        SSLEngine like = tls.engine(request.host(), request.port());
+        SSLSocket secure = (SSLSocket) (tls.context() != null ? tls.context() : defaultContext()).getSocketFactory()
+                .createSocket(socket, like.getPeerHost(), request.port(), true);
+        secure.setSSLParameters(like.getSSLParameters());
+        try {
+            socket.setSoTimeout((int) tls.handshakeTimeout().toMillis());
+            secure.startHandshake();
+            socket.setSoTimeout((int) config.headerTimeout().toMillis());
+            return secure;
+        } catch (SocketTimeoutException e) {
+            IoErrors.closeQuietly(secure);
+            throw TlsFailure.of(request, new TlsHandshakeTimeoutException("the TLS handshake did not finish within "
+                    + tls.handshakeTimeout().toMillis() + " ms"), "");
+        } catch (SSLException e) {
+            IoErrors.closeQuietly(secure);
+            throw TlsFailure.of(request, e instanceof SSLHandshakeException ? e : new SSLHandshakeException(e.getMessage()), "");
+        }
+    }
+
+    private static SSLContext defaultContext() throws IOException {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException("the JDK has no default TLS context", e);
         }
     }
 
@@ -153,6 +198,9 @@ public final class BlockingClient implements AutoCloseable {
         } catch (StaleConnection | HttpClientException e) {
             IoErrors.closeQuietly(socket);
             throw e;
+        } catch (SSLException e) {
+            IoErrors.closeQuietly(socket);
+            throw TlsFailure.of(request, e, "after " + responseBytes + " bytes of the response");
         } catch (IOException e) {
             IoErrors.closeQuietly(socket);
             if (retryable && responseBytes == 0 && e instanceof SocketException) {

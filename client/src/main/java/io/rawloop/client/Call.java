@@ -157,8 +157,9 @@ final class Call {
         String method = e.request.method();
         boolean becomesGet = status == 303 ? !method.equals("HEAD")
                 : (status == 301 || status == 302) && method.equals("POST");
-        boolean sameOrigin = from.getHost().equalsIgnoreCase(to.getHost())
-                && e.request.port() == (to.getPort() < 0 ? 80 : to.getPort());
+        // An origin is scheme, host and port (RFC 6454 §4): http→https is another origin too.
+        boolean sameOrigin = from.getScheme().equalsIgnoreCase(to.getScheme()) && from.getHost().equalsIgnoreCase(to.getHost())
+                && e.request.port() == (to.getPort() < 0 ? HttpRequest.defaultPort(to) : to.getPort());
         retried = false;
         attempt(e.request.redirect(to, becomesGet, sameOrigin));
     }

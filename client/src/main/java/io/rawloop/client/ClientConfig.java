@@ -19,15 +19,17 @@ import java.util.Objects;
  * @param maxPipelined       requests in flight on one connection; 1 (the default) means no pipelining
  * @param limits             the response head's limits (status line, header bytes, field count)
  * @param userAgent          the User-Agent sent unless the request has one
+ * @param tls                how https:// servers are checked: whom to trust, the handshake timeout
  */
 public record ClientConfig(Duration connectTimeout, Duration headerTimeout, Duration totalTimeout, Duration idleTimeout,
                            int maxConnectionsPerHost, long maxResponseBytes, int maxRedirects, int maxPipelined,
-                           HttpLimits limits, String userAgent) {
+                           HttpLimits limits, String userAgent, ClientTls tls) {
 
-    /** Connect 10 s, head 30 s, total 60 s, idle 30 s, 64 per host, 16 MiB, no redirects, no pipelining. */
+    /** Connect 10 s, head 30 s, total 60 s, idle 30 s, 64 per host, 16 MiB, no redirects, no pipelining;
+     *  https checked against the JDK's trust store. */
     public static final ClientConfig DEFAULT = new ClientConfig(Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(30), 64, 16L * 1024 * 1024, 0, 1,
-            HttpLimits.DEFAULT, "rawloop-client/0.1");
+            HttpLimits.DEFAULT, "rawloop-client/0.1", ClientTls.DEFAULT);
 
     /** Validates. */
     public ClientConfig {
@@ -45,53 +47,60 @@ public record ClientConfig(Duration connectTimeout, Duration headerTimeout, Dura
         }
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** The same, with another connect timeout. */
     public ClientConfig withConnectTimeout(Duration connect) {
         return new ClientConfig(connect, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost,
-                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, with another response-head timeout. */
     public ClientConfig withHeaderTimeout(Duration header) {
         return new ClientConfig(connectTimeout, header, totalTimeout, idleTimeout, maxConnectionsPerHost,
-                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, with another total timeout (zero for none). */
     public ClientConfig withTotalTimeout(Duration total) {
         return new ClientConfig(connectTimeout, headerTimeout, total, idleTimeout, maxConnectionsPerHost,
-                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, with another idle timeout. */
     public ClientConfig withIdleTimeout(Duration idle) {
         return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idle, maxConnectionsPerHost,
-                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent);
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, with another cap on connections per host. */
     public ClientConfig withMaxConnectionsPerHost(int max) {
         return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idleTimeout, max, maxResponseBytes,
-                maxRedirects, maxPipelined, limits, userAgent);
+                maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, with another response-size cap. */
     public ClientConfig withMaxResponseBytes(long max) {
         return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost, max,
-                maxRedirects, maxPipelined, limits, userAgent);
+                maxRedirects, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, following up to {@code max} redirects (0: none). */
     public ClientConfig withMaxRedirects(int max) {
         return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost,
-                maxResponseBytes, max, maxPipelined, limits, userAgent);
+                maxResponseBytes, max, maxPipelined, limits, userAgent, tls);
     }
 
     /** The same, pipelining up to {@code depth} idempotent requests per connection (1: none). */
     public ClientConfig withMaxPipelined(int depth) {
         return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost,
-                maxResponseBytes, maxRedirects, depth, limits, userAgent);
+                maxResponseBytes, maxRedirects, depth, limits, userAgent, tls);
+    }
+
+    /** The same, checking https:// servers with {@code value} (see {@link ClientTls}). */
+    public ClientConfig withTls(ClientTls value) {
+        return new ClientConfig(connectTimeout, headerTimeout, totalTimeout, idleTimeout, maxConnectionsPerHost,
+                maxResponseBytes, maxRedirects, maxPipelined, limits, userAgent, value);
     }
 }

@@ -7,6 +7,7 @@ import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import javax.net.ssl.SSLException;
 
 /**
  * One request and its response on one connection: a {@link Call} makes one per attempt (a retry,
@@ -135,7 +136,8 @@ final class Exchange {
         Kind kind = cause == null ? Kind.CLOSED : Kind.RESET;
         String what = cause == null ? "the server closed the connection " + progress
                 : "the connection was reset " + progress + " (" + IoErrors.reason(cause) + ")";
-        HttpClientException error = failure(kind, what, cause);
+        HttpClientException error = cause instanceof SSLException tls ? TlsFailure.of(this, tls, progress)
+                : failure(kind, what, cause);
         // A kept-alive connection the server closed just as we reused it: the request was not
         // processed, and an idempotent one may go again (RFC 9112 §9.3.1).
         if (reused && responseBytes == 0 && request.idempotent() && call.retry(this, error)) {

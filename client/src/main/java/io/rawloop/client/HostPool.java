@@ -4,6 +4,7 @@ import io.rawloop.client.HttpClientException.Kind;
 import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
+import io.rawloop.loop.TlsOptions;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connections to one {@code host:port}, and the requests waiting for one.
+ * The connections to one {@code scheme://host:port}, and the requests waiting for one. For https,
+ * each connection runs TLS beneath its {@link ClientConnection}, which does not know.
  *
  * <p>Invariants: at most {@code maxConnectionsPerHost} connections are open or opening; a request
  * waits in FIFO order; a connection is idle only if it is open and reusable; an idle connection
@@ -30,14 +32,17 @@ final class HostPool {
     final HttpClient client;
     private final String host;
     private final int port;
+    /** https: every connection runs TLS, from {@link ClientConfig#tls()}. */
+    private final boolean secure;
     private final String key;
     private final List<ClientConnection> connections = new ArrayList<>();
     private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private int opening;
 
-    HostPool(HttpClient client, String host, int port, String key) {
+    HostPool(HttpClient client, String host, int port, boolean secure, String key) {
         this.client = client;
+        this.secure = secure;
         this.host = host;
         this.port = port;
         this.key = key;
@@ -133,6 +138,11 @@ final class HostPool {
                     } else if (client.isClosed()) {
                         tcp.close();
                     } else {
+                        if (secure) {
+                            // Beneath the HTTP code, before it reads: it sees plaintext.
+                            ClientTls tls = client.config().tls();
+                            tcp.startTls(tls.engine(host, port), TlsOptions.DEFAULT.withHandshakeTimeout(tls.handshakeTimeout()));
+                        }
                         ClientConnection c = new ClientConnection(this, tcp);
                         connections.add(c);
                         client.opened();

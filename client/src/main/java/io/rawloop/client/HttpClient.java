@@ -24,7 +24,9 @@ import java.util.Objects;
  *
  * <h2>What it does</h2>
  * <ul>
- *   <li>A keep-alive pool per {@code host:port} ({@link HostPool}): a cap on connections per host
+ *   <li>https:// over TLS 1.3 or 1.2, with SNI and the server's name checked against its
+ *       certificate; trust from the JDK's store, a CA file, or none at all ({@link ClientTls}).</li>
+ *   <li>A keep-alive pool per {@code scheme://host:port} ({@link HostPool}): a cap on connections per host
  *       (requests beyond it wait), idle connections closed after the idle timeout, a connection that
  *       failed, was read only in part, or was told {@code Connection: close} never reused.
  *       Pipelining is off unless {@link ClientConfig#maxPipelined()} says otherwise.</li>
@@ -162,7 +164,7 @@ public final class HttpClient implements AutoCloseable {
     // Package-private: what pools, connections and calls report.
     HostPool pool(HttpRequest request) {
         return pools.computeIfAbsent(request.hostKey(),
-                key -> new HostPool(this, request.host(), request.port(), key));
+                key -> new HostPool(this, request.host(), request.port(), request.secure(), key));
     }
 
     void forget(String key, HostPool pool) {

@@ -15,7 +15,7 @@ public final class HttpClientException extends IOException {
 
     /** What went wrong; the message gives the details. */
     public enum Kind {
-        /** The URL is not one the client can fetch (not http, no host). */
+        /** The URL is not one the client can fetch (not http or https, no host). */
         UNSUPPORTED,
         /** The host name did not resolve. */
         DNS,
@@ -42,7 +42,21 @@ public final class HttpClientException extends IOException {
         /** The server refused a WebSocket handshake (no 101); the message says how it answered. */
         HANDSHAKE,
         /** The request was cancelled, or the client was closed while it was in flight. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * The TLS handshake failed; the message says why: a certificate from a CA not trusted
+         * (or self-signed), a certificate for another name, no TLS version in common, an alert.
+         */
+        TLS_HANDSHAKE,
+        /** The TLS handshake did not finish within {@link ClientTls#handshakeTimeout()}. */
+        HANDSHAKE_TIMEOUT,
+        /**
+         * The connection ended without TLS close_notify before the response was complete: it may
+         * have been cut short on purpose (a truncation attack, RFC 8446 §6.1), so it is not taken.
+         */
+        TRUNCATED,
+        /** TLS failed after the handshake: a bad record, an alert from the server. */
+        TLS
     }
 
     /** What went wrong. */

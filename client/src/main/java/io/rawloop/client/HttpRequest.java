@@ -45,7 +45,7 @@ public final class HttpRequest {
         return newBuilder(url).build();
     }
 
-    /** A builder for a request to {@code url} (http:// only; see {@link Builder#uri}). */
+    /** A builder for a request to {@code url} (http:// or https://; see {@link Builder#uri}). */
     public static Builder newBuilder(String url) {
         return new Builder().uri(url);
     }
@@ -113,9 +113,17 @@ public final class HttpRequest {
         return new HttpRequest(b);
     }
 
-    /** {@code host:port}, the pool's key; the port defaults to 80. */
+    /**
+     * {@code scheme://host:port}, the pool's key: an https connection and an http one to the
+     * same host and port are different connections, never shared.
+     */
     String hostKey() {
-        return host() + ":" + port();
+        return (secure() ? "https://" : "http://") + host() + ":" + port();
+    }
+
+    /** True for https://: the connection runs TLS. */
+    boolean secure() {
+        return uri.getScheme().equalsIgnoreCase("https");
     }
 
     String host() {
@@ -123,7 +131,12 @@ public final class HttpRequest {
     }
 
     int port() {
-        return uri.getPort() < 0 ? 80 : uri.getPort();
+        return uri.getPort() < 0 ? defaultPort(uri) : uri.getPort();
+    }
+
+    /** 443 for https, 80 for http (RFC 9110 §4.2). */
+    static int defaultPort(URI uri) {
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** What the request line carries: the path and query, origin-form (RFC 9112 §3.2.1). */
@@ -132,9 +145,9 @@ public final class HttpRequest {
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
-    /** The Host field: the authority without user info, the port only when it is not 80. */
+    /** The Host field: the authority without user info, the port only when it is not the scheme's default. */
     String hostField() {
-        return uri.getPort() < 0 || uri.getPort() == 80 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        return uri.getPort() < 0 || uri.getPort() == defaultPort(uri) ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 
     @Override
@@ -155,8 +168,8 @@ public final class HttpRequest {
         }
 
         /**
-         * The URL: {@code http://host[:port][/path][?query]}. https:// is refused with a message
-         * saying so: the client speaks plain HTTP/1.1 (no TLS yet).
+         * The URL: {@code http://host[:port][/path][?query]}, or {@code https://...}, which runs
+         * TLS as the client's {@link ClientTls} says.
          */
         public Builder uri(String url) {
             Objects.requireNonNull(url, "url");
@@ -237,12 +250,8 @@ public final class HttpRequest {
     static URI checkUri(URI url) {
         Objects.requireNonNull(url, "url");
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException("https:// is not supported: rawloop's client speaks plain HTTP/1.1"
-                    + " (no TLS yet): " + url);
-        }
-        if (!scheme.equals("http")) {
-            throw new IllegalArgumentException("only http:// URLs can be fetched, not " + url);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("only http:// and https:// URLs can be fetched, not " + url);
         }
         if (url.getHost() == null) {
             throw new IllegalArgumentException("no host in " + url);

@@ -210,9 +210,9 @@ class ServersTest extends ClientOnLoop {
                 () -> send(HttpRequest.get("http://no-such-host.invalid/")));
         assertEquals(Kind.DNS, dns.kind());
         assertTrue(dns.getMessage().contains("no-such-host.invalid"), dns.getMessage());
-        IllegalArgumentException https = assertThrows(IllegalArgumentException.class,
-                () -> HttpRequest.get("https://example.com/"));
-        assertTrue(https.getMessage().contains("https:// is not supported"), https.getMessage());
+        IllegalArgumentException ftp = assertThrows(IllegalArgumentException.class,
+                () -> HttpRequest.get("ftp://example.com/"));
+        assertEquals("only http:// and https:// URLs can be fetched, not ftp://example.com/", ftp.getMessage());
         assertNull(Loops.on(loop, () -> client.stats().openConnections() == 0 ? null : client.stats()));
     }
 

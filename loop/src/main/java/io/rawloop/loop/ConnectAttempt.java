@@ -53,7 +53,7 @@ final class ConnectAttempt {
         ConnectAttempt attempt = new ConnectAttempt(c, channel, address, promise);
         c.connecting = attempt;
         try {
-            TcpConnection.configure(channel);
+            Sockets.configure(channel);
             c.key = loop.selector.register(channel, SelectionKey.OP_CONNECT, c);
             if (channel.connect(address)) {
                 attempt.finish();

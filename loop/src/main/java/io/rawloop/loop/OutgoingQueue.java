@@ -29,7 +29,7 @@ import java.util.Arrays;
  * the system call. Netty pools direct buffers to skip that copy; here clarity wins, and the
  * echo benchmark in {@code compare} measures what it costs.
  */
-final class OutgoingQueue implements Runnable {
+final class OutgoingQueue implements Runnable, ByteSink {
 
     /** Linux's IOV_MAX is 1024; a few dozen buffers per call already amortise the call. */
     static final int MAX_GATHER = 64;
@@ -79,7 +79,8 @@ final class OutgoingQueue implements Runnable {
 
     // region flushing
     /** Queues {@code data}; it leaves in this turn's flush, or at once at the high watermark. */
-    void write(ByteBuffer data) {
+    @Override
+    public void write(ByteBuffer data) {
         add(data);
         if (atHighWatermark()) {
             // Do not wait for the next turn: the kernel may take it all now. Backpressure is
@@ -96,7 +97,8 @@ final class OutgoingQueue implements Runnable {
      * turn's bytes in a buffer it reuses (the server's batch of answers), so that bytes the kernel
      * takes at once are never copied into an array of their own.
      */
-    void writeBorrowed(ByteBuffer data) {
+    @Override
+    public void writeBorrowed(ByteBuffer data) {
         if (parts.isEmpty() && owner.mayFlush()) {
             try {
                 written += owner.channel.write(data);
@@ -112,7 +114,8 @@ final class OutgoingQueue implements Runnable {
     }
 
     /** Queues a region of a file, sent with zero-copy {@code transferTo} in this turn's flush. */
-    void writeFile(FileChannel file, long position, long count) {
+    @Override
+    public void writeFile(FileChannel file, long position, long count) {
         add(file, position, count);
         queueFlush();
     }

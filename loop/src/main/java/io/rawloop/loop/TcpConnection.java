@@ -3,7 +3,6 @@ package io.rawloop.loop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -11,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLEngine;
 
 /**
  * A TCP connection driven by the loop: reads reach a {@link ConnectionHandler}, writes go through
@@ -52,7 +52,9 @@ public final class TcpConnection extends Selectable {
 
     final SocketChannel channel;
     /** The write half: the bytes waiting, their watermarks, the flush of each turn. */
-    private final OutgoingQueue outgoing;
+    final OutgoingQueue outgoing;
+    /** TLS between the socket and the handler, once {@link #startTls} is called; else null. */
+    private TlsWire tls;
     private State state;
     private ConnectionHandler handler;
     private boolean readingPausedByUser;
@@ -95,13 +97,19 @@ public final class TcpConnection extends Selectable {
     /** Sets who hears this connection's events, and starts reading. Loop thread. */
     public void setHandler(ConnectionHandler handler) {
         loop.checkInLoop("TcpConnection.setHandler");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler = tls == null ? Objects.requireNonNull(handler, "handler") : tls.above(handler);
         refreshReadInterest();
     }
 
     /** The handler, or null before one is set: for {@link TcpStream#of}. */
     ConnectionHandler handler() {
-        return handler;
+        return tls == null ? handler : tls.above();
+    }
+
+    /** TLS between socket and handler: the handler sees plaintext (see {@link TlsOptions}). Loop thread. */
+    public void startTls(SSLEngine engine, TlsOptions options) {
+        loop.checkInLoop("TcpConnection.startTls");
+        handler = tls = TlsWire.start(this, engine, options, handler);
     }
 
     /** Sets the outgoing-queue watermarks: reading pauses at {@code high}, resumes at {@code low}. */
@@ -157,7 +165,7 @@ public final class TcpConnection extends Selectable {
     public void write(ByteBuffer data) {
         loop.checkInLoop("TcpConnection.write");
         if (mayWrite("write") && data.hasRemaining()) {
-            outgoing.write(data);
+            (tls == null ? outgoing : tls).write(data);
         }
     }
 
@@ -165,7 +173,7 @@ public final class TcpConnection extends Selectable {
     public void writeBorrowed(ByteBuffer data) {
         loop.checkInLoop("TcpConnection.writeBorrowed");
         if (mayWrite("writeBorrowed") && data.hasRemaining()) {
-            outgoing.writeBorrowed(data);
+            (tls == null ? outgoing : tls).writeBorrowed(data);   // TLS encrypts a copy: see ByteSink
         }
     }
 
@@ -181,7 +189,7 @@ public final class TcpConnection extends Selectable {
             accepted = mayWrite("writeFile") && count > 0;
         } finally {
             if (accepted) {
-                outgoing.writeFile(file, position, count);
+                (tls == null ? outgoing : tls).writeFile(file, position, count);
             } else {
                 IoErrors.closeQuietly(file);
             }
@@ -207,7 +215,7 @@ public final class TcpConnection extends Selectable {
      */
     public Promise<Void> drained() {
         loop.checkInLoop("TcpConnection.drained");
-        return outgoing.drained(state == State.CLOSED);
+        return tls == null || state == State.CLOSED ? outgoing.drained(state == State.CLOSED) : tls.drained();
     }
 
     /** Bytes queued and not yet taken by the kernel. */
@@ -234,7 +242,7 @@ public final class TcpConnection extends Selectable {
     void writesDrained() {
         if (state == State.CLOSING) {
             closeNow(null);
-        } else if (outputShutdownRequested && !outputShut) {
+        } else if (outputShutdownRequested && !outputShut && (tls == null || tls.closeNotifyQueued())) {
             shutdownOutputNow();
         }
     }
@@ -284,7 +292,9 @@ public final class TcpConnection extends Selectable {
             return;
         }
         outputShutdownRequested = true;
-        if (outgoing.isEmpty() && state == State.OPEN) {
+        if (tls != null) {
+            tls.shutdownOutput();   // close_notify, then FIN; the socket closes on the peer's
+        } else if (outgoing.isEmpty() && state == State.OPEN) {
             shutdownOutputNow();
         }
     }
@@ -305,6 +315,9 @@ public final class TcpConnection extends Selectable {
     /** Closes cleanly: stops reading, sends what is pending, then closes. Idempotent. */
     public void close() {
         loop.checkInLoop("TcpConnection.close");
+        if (tls != null && tls.close()) {
+            return;   // close_notify goes first, then this close again; the peer's is not awaited
+        }
         if (state == State.CLOSED || state == State.CLOSING) {
             return;
         }
@@ -319,15 +332,10 @@ public final class TcpConnection extends Selectable {
     /** Closes at once, dropping pending bytes, with an RST (SO_LINGER 0) instead of a FIN. */
     public void abort() {
         loop.checkInLoop("TcpConnection.abort");
-        if (state == State.CLOSED) {
-            return;
+        if (state != State.CLOSED) {
+            Sockets.resetOnClose(channel);
+            closeNow(null);
         }
-        try {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException ignored) {
-            // already broken: closing is all that is left
-        }
-        closeNow(null);
     }
 
     @Override
@@ -374,22 +382,12 @@ public final class TcpConnection extends Selectable {
 
     /** Our end's address, or null once closed. */
     public SocketAddress localAddress() {
-        try {
-            return channel.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return Sockets.localAddress(channel);
     }
 
     /** The loop this connection lives on. */
     public EventLoop loop() {
         return loop;
-    }
-
-    static void configure(SocketChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        // Request/response protocols want each write on the wire now, not after Nagle's delay.
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
 
     @Override

@@ -204,7 +204,7 @@ public final class TcpListener extends Selectable {
 
     /** An accepted channel becomes a connection, registered with no interest until it has a handler. */
     private TcpConnection wrap(SocketChannel accepted) throws IOException {
-        TcpConnection.configure(accepted);
+        Sockets.configure(accepted);
         TcpConnection c = new TcpConnection(loop, accepted, TcpConnection.State.OPEN, accepted.getRemoteAddress());
         c.key = loop.selector.register(accepted, 0, c);
         return c;

@@ -13,10 +13,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP/1.1 server: one event loop per core (or as many as asked), each with its own
@@ -29,6 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * ...
  * server.shutdown().join();   // graceful: in-flight requests finish, within the deadline
  * }</pre>
+ * With TLS, on a second port beside the plain one (the listeners in the order given):
+ * <pre>{@code
+ * SSLContext context = TlsFiles.serverContext(Path.of("chain.pem"), Path.of("key.pem"));
+ * HttpServer server = HttpServer.start(List.of(Listener.plain(plainAddress), Listener.tls(tlsAddress, context)),
+ *         1, ServerConfig.DEFAULT, router, Clock.system());
+ * int httpsPort = server.address(1).getPort();
+ * }</pre>
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -36,7 +45,8 @@ public final class HttpServer implements AutoCloseable {
     private final Handler handler;
     private final EventLoopGroup group;
     private final Map<EventLoop, PerLoop> loops = new HashMap<>();
-    private final InetSocketAddress address;
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private final ServerTls.Figures tlsFigures = new ServerTls.Figures();
     private volatile boolean shuttingDown;
     /** Set by the first {@link #shutdown()}; every later call returns it. */
     private CompletableFuture<Void> shutdown;
@@ -51,13 +61,38 @@ public final class HttpServer implements AutoCloseable {
 
     /** What the server keeps for each of its loops (not a loop itself); touched only on that loop's thread. */
     private static final class PerLoop {
-        TcpListener listener;
+        final List<TcpListener> listeners = new ArrayList<>();
         final Set<ServerConnection> connections = new HashSet<>();
         CompletableFuture<Void> drained;
         Timer deadline;
     }
 
-    private HttpServer(ServerConfig config, Handler handler, int loopCount, InetSocketAddress bindTo, Clock clock)
+    /**
+     * Where a server listens, and whether with TLS.
+     *
+     * @param address where to bind (port 0: any free port)
+     * @param tls     the context whose key and certificate the TLS handshakes use (see
+     *                {@link io.rawloop.loop.TlsFiles}), or null for plain HTTP
+     */
+    public record Listener(InetSocketAddress address, SSLContext tls) {
+
+        /** Requires an address. */
+        public Listener {
+            Objects.requireNonNull(address, "address");
+        }
+
+        /** Plain HTTP on {@code address}. */
+        public static Listener plain(InetSocketAddress address) {
+            return new Listener(address, null);
+        }
+
+        /** HTTPS on {@code address}, with {@code context}'s key and certificate. */
+        public static Listener tls(InetSocketAddress address, SSLContext context) {
+            return new Listener(address, Objects.requireNonNull(context, "context"));
+        }
+    }
+
+    private HttpServer(ServerConfig config, Handler handler, int loopCount, List<Listener> bindTo, Clock clock)
             throws IOException {
         this.config = config;
         this.cap = new ConnectionCap(config.maxConnections());
@@ -68,11 +103,17 @@ public final class HttpServer implements AutoCloseable {
             for (EventLoop loop : group.loops()) {
                 loops.put(loop, new PerLoop());
             }
-            List<TcpListener> listeners = group.listenOnEach(bindTo, 1024, cap, this::accept);
-            for (TcpListener listener : listeners) {
-                loops.get(listener.loop()).listener = listener;
+            if (bindTo.isEmpty()) {
+                throw new IllegalArgumentException("a server needs at least one listener");
             }
-            this.address = listeners.get(0).localAddress();
+            for (Listener wanted : bindTo) {
+                ServerTls tls = wanted.tls() == null ? null : new ServerTls(wanted.tls(), config, tlsFigures);
+                List<TcpListener> listeners = group.listenOnEach(wanted.address(), 1024, cap, c -> accept(c, tls));
+                for (TcpListener listener : listeners) {
+                    loops.get(listener.loop()).listeners.add(listener);
+                }
+                addresses.add(listeners.get(0).localAddress());
+            }
         } catch (IOException | RuntimeException e) {
             group.close();
             throw e;
@@ -87,16 +128,28 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetSocketAddress address, int loopCount, ServerConfig config, Handler handler)
             throws IOException {
-        return new HttpServer(config, handler, loopCount, address, Clock.system());
+        return new HttpServer(config, handler, loopCount, List.of(Listener.plain(address)), Clock.system());
     }
 
     /** As {@link #start(InetSocketAddress, int, ServerConfig, Handler)}, with the loops' timers on {@code clock}. */
     public static HttpServer start(InetSocketAddress address, int loopCount, ServerConfig config, Handler handler,
                                    Clock clock) throws IOException {
-        return new HttpServer(config, handler, loopCount, address, clock);
+        return new HttpServer(config, handler, loopCount, List.of(Listener.plain(address)), clock);
     }
 
-    private void accept(TcpConnection connection) {
+    /**
+     * Starts a server on {@code loopCount} loops with every listener in {@code listeners}, plain
+     * or TLS ({@link #address(int)} says where each is bound, in the same order).
+     *
+     * @throws IOException if an address cannot be bound; the message names it
+     */
+    public static HttpServer start(List<Listener> listeners, int loopCount, ServerConfig config, Handler handler,
+                                   Clock clock) throws IOException {
+        return new HttpServer(config, handler, loopCount, List.copyOf(listeners), clock);
+    }
+
+    // region accept
+    private void accept(TcpConnection connection, ServerTls tls) {
         // The listener claimed this connection's place in the cap before accepting it.
         PerLoop loop = loops.get(connection.loop());
         if (shuttingDown) {
@@ -108,8 +161,12 @@ public final class HttpServer implements AutoCloseable {
         open.incrementAndGet();
         ServerConnection server = new ServerConnection(this, connection);
         loop.connections.add(server);
+        if (tls != null) {
+            tls.start(connection);   // beneath the handler, before it reads: HTTP sees plaintext
+        }
         connection.setHandler(server);
     }
+    // endregion accept
 
     void connectionClosed(ServerConnection connection, EventLoop on) {
         open.decrementAndGet();
@@ -140,7 +197,7 @@ public final class HttpServer implements AutoCloseable {
             CompletableFuture<Void> drained = new CompletableFuture<>();
             perLoop.add(drained);
             e.getKey().execute(() -> {
-                loop.listener.close();
+                loop.listeners.forEach(TcpListener::close);
                 loop.drained = drained;
                 loop.deadline = e.getKey().schedule(config.shutdownDeadline(),
                         () -> List.copyOf(loop.connections).forEach(ServerConnection::abort));
@@ -164,14 +221,19 @@ public final class HttpServer implements AutoCloseable {
         group.close();
     }
 
-    /** The bound address, with the real port. */
+    /** The (first listener's) bound address, with the real port. */
     public InetSocketAddress address() {
-        return address;
+        return addresses.get(0);
     }
 
-    /** The bound port. */
+    /** Where the listener at {@code index} (in the order given to start) is bound. */
+    public InetSocketAddress address(int index) {
+        return addresses.get(index);
+    }
+
+    /** The (first listener's) bound port. */
     public int port() {
-        return address.getPort();
+        return address().getPort();
     }
 
     /** After a manual clock moved: every loop looks at its timers (see {@link EventLoopGroup#wakeAll()}). */
@@ -188,7 +250,9 @@ public final class HttpServer implements AutoCloseable {
     public ServerStats stats() {
         long acceptFailures = 0;
         for (PerLoop loop : loops.values()) {
-            acceptFailures += loop.listener.acceptFailures();
+            for (TcpListener listener : loop.listeners) {
+                acceptFailures += listener.acceptFailures();
+            }
         }
         return new ServerStats(open.get(), accepted.get(), requests.get(), responses.get(), rejected.get(),
                 writeStalls.get(), acceptFailures);
@@ -207,6 +271,22 @@ public final class HttpServer implements AutoCloseable {
      */
     public record ServerStats(int openConnections, long acceptedConnections, long requests, long responses,
                               long rejected, long writeStalls, long acceptFailures) {
+    }
+
+    /** The TLS listeners' figures. Any thread. */
+    public TlsStats tlsStats() {
+        return tlsFigures.snapshot();
+    }
+
+    /**
+     * The TLS listeners' figures.
+     *
+     * @param handshakes        handshakes finished
+     * @param handshakeFailures connections whose TLS ended before a handshake finished, with an error: refused
+     *                          by the engine, timed out, plain HTTP or garbage, the peer giving up
+     * @param versions          finished handshakes by protocol ({@code TLSv1.3}, {@code TLSv1.2})
+     */
+    public record TlsStats(long handshakes, long handshakeFailures, Map<String, Long> versions) {
     }
 
     // Package-private: what connections report and ask.

@@ -64,7 +64,7 @@ class ClientAgainstServerTest {
                 .any("/redirect/{code}", Handler.of(r -> Response.of(Integer.parseInt(r.pathParameter("code")))
                         .header("Location", "/method")))
                 .get("/loop", Handler.of(r -> Response.of(302).header("Location", "/loop")))
-                .get("/elsewhere", Handler.of(r -> Response.of(301).header("Location", "https://example.com/")));
+                .get("/elsewhere", Handler.of(r -> Response.of(301).header("Location", "ftp://example.com/")));
         server = HttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, ServerConfig.DEFAULT, routes);
         loop = EventLoop.create();
         loop.start();
@@ -211,10 +211,10 @@ class ClientAgainstServerTest {
         HttpClientException tooMany = assertThrows(HttpClientException.class,
                 () -> awaitOnLoop(loop, () -> following.get(url("/loop"))));
         assertEquals(Kind.TOO_MANY_REDIRECTS, tooMany.kind());
-        HttpClientException https = assertThrows(HttpClientException.class,
+        HttpClientException ftp = assertThrows(HttpClientException.class,
                 () -> awaitOnLoop(loop, () -> following.get(url("/elsewhere"))));
-        assertEquals(Kind.UNSUPPORTED, https.kind());
-        assertTrue(https.getMessage().contains("https://example.com/"), https.getMessage());
+        assertEquals(Kind.UNSUPPORTED, ftp.kind());
+        assertTrue(ftp.getMessage().contains("ftp://example.com/"), ftp.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.rawloop.client.cli;
 
 import io.rawloop.client.ClientConfig;
+import io.rawloop.client.ClientTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "The Python concurrency talks' download-all-sites program, in one of four concurrency models (and the JDK's client)."})
 final class FetchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "URL", arity = "0..*", description = "http:// URLs to download.")
+    @Parameters(paramLabel = "URL", arity = "0..*", description = "http:// or https:// URLs to download.")
     List<String> urls = new ArrayList<>();
 
     @Option(names = "--urls", paramLabel = "FILE", description = "Also read URLs from FILE, one a line (# starts a comment).")
@@ -47,6 +48,14 @@ final class FetchCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the summary line (and failures).")
     boolean quiet;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "https: trust the CA certificates of this PEM file instead of the JDK's trust store (as curl).")
+    Path caCert;
+
+    @Option(names = {"-k", "--insecure"},
+            description = "https: check neither the certificate nor the name (as curl): encrypted, not authenticated.")
+    boolean insecure;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -92,8 +101,15 @@ final class FetchCommand implements Callable<Integer> {
             work.addAll(all);
         }
         Duration timeout = Duration.ofMillis(timeoutMs);
+        ClientTls tls;
+        try {
+            tls = tls(caCert, insecure);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         ClientConfig config = ClientConfig.DEFAULT.withConnectTimeout(timeout).withHeaderTimeout(timeout).withTotalTimeout(timeout)
-                .withMaxResponseBytes(Integer.MAX_VALUE - 8);
+                .withMaxResponseBytes(Integer.MAX_VALUE - 8).withTls(tls.withHandshakeTimeout(timeout));
         Summary summary = new Summary();
         boolean keep = results != null;
         long start = System.nanoTime();
@@ -112,6 +128,21 @@ final class FetchCommand implements Callable<Integer> {
         out.println(summary.line(seconds, mode.toLowerCase(Locale.ROOT), chosen == Mode.SEQUENTIAL ? 1 : concurrency));
         out.flush();
         return summary.failed == 0 ? 0 : 1;
+    }
+
+    /** curl's two TLS options, as a {@link ClientTls}; the message of a failure names the option. */
+    static ClientTls tls(Path caCert, boolean insecure) throws IOException {
+        if (caCert != null && insecure) {
+            throw new IllegalArgumentException("--cacert and --insecure contradict each other: give one");
+        }
+        if (caCert != null) {
+            try {
+                return ClientTls.trusting(caCert);
+            } catch (IOException e) {
+                throw new IOException("--cacert: " + e.getMessage(), e);
+            }
+        }
+        return insecure ? ClientTls.unverified() : ClientTls.DEFAULT;
     }
 
     /** Totals over every URL. */

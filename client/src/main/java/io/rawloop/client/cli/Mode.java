@@ -110,9 +110,12 @@ public enum Mode {
         public void run(List<String> urls, int concurrency, Job job) throws Exception {
             Semaphore permits = new Semaphore(concurrency);
             List<CompletableFuture<?>> pending = new ArrayList<>();
-            try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(job.config().connectTimeout()).build()) {
+            java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(job.config().connectTimeout());
+            if (job.config().tls().context() != null) {
+                builder.sslContext(job.config().tls().context());   // --cacert; the JDK checks names itself
+            }
+            try (java.net.http.HttpClient client = builder.build()) {
                 for (String url : urls) {
                     permits.acquire();
                     long start = System.nanoTime();

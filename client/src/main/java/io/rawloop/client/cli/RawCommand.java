@@ -1,15 +1,19 @@
 package io.rawloop.client.cli;
 
+import io.rawloop.client.ClientTls;
 import io.rawloop.loop.ConnectionHandler;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
+import io.rawloop.loop.TlsOptions;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,6 +32,7 @@ import picocli.CommandLine.Parameters;
  *
  * <pre>
  * rawloop-client.jar raw 127.0.0.1:8080 --send 'GET /hello HTTP/1.1\r\nHost: x\r\n\r\n' --chunk 1 --delay-ms 100
+ * rawloop-client.jar raw localhost:8443 --tls --cacert ca.pem --send 'GET /hello HTTP/1.1\r\nHost: x\r\n\r\n'
  * </pre>
  */
 @Command(name = "raw", mixinStandardHelpOptions = true, sortOptions = false,
@@ -56,6 +61,15 @@ final class RawCommand implements Callable<Integer> {
 
     @Option(names = "--connect-timeout", paramLabel = "MS", defaultValue = "5000", description = "Connect timeout (default ${DEFAULT-VALUE}).")
     long connectTimeoutMs;
+
+    @Option(names = "--tls", description = "Speak TLS (as an https client: SNI, the name checked); the bytes are sent and shown decrypted.")
+    boolean tls;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "With --tls: trust this PEM file's CAs instead of the JDK's.")
+    Path caCert;
+
+    @Option(names = {"-k", "--insecure"}, description = "With --tls: check neither the certificate nor the name.")
+    boolean insecure;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,9 +101,19 @@ final class RawCommand implements Callable<Integer> {
             err.println("--chunk and --delay-ms must be at least 0, the timeouts at least 1");
             return 2;
         }
+        ClientTls trust;
+        try {
+            if (!tls && (caCert != null || insecure)) {
+                throw new IllegalArgumentException("--cacert and --insecure go with --tls");
+            }
+            trust = tls ? FetchCommand.tls(caCert, insecure).withHandshakeTimeout(Duration.ofMillis(connectTimeoutMs)) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try (EventLoop loop = EventLoop.create()) {
             loop.start();
-            Session session = new Session(loop, out, bytes);
+            Session session = new Session(loop, out, bytes, trust);
             CompletableFuture<Void> done = loop.submit(() -> session.start(host, port)).thenCompose(f -> f);
             try {
                 done.get();
@@ -112,11 +136,14 @@ final class RawCommand implements Callable<Integer> {
         private int sent;
         private Timer quiet;
         private TcpConnection connection;
+        /** With --tls: whom to trust; else null. */
+        private final ClientTls trust;
 
-        Session(EventLoop loop, PrintWriter out, byte[] bytes) {
+        Session(EventLoop loop, PrintWriter out, byte[] bytes, ClientTls trust) {
             this.loop = loop;
             this.out = out;
             this.bytes = bytes;
+            this.trust = trust;
         }
 
         CompletableFuture<Void> start(String host, int port) {
@@ -130,6 +157,12 @@ final class RawCommand implements Callable<Integer> {
                         }
                         connection = c;
                         say("connected to " + c.remoteAddress() + " from " + c.localAddress());
+                        if (trust != null) {
+                            c.startTls(trust.engine(host, port), TlsOptions.DEFAULT.withHandshakeTimeout(trust.handshakeTimeout())
+                                    .withListeners(h -> say("TLS handshake done: " + h.protocol() + ", " + h.cipherSuite()
+                                            + (h.applicationProtocol().isEmpty() ? "" : ", ALPN " + h.applicationProtocol())),
+                                            refused -> { }));
+                        }
                         c.setHandler(this);
                         sendNext();
                     });
@@ -152,7 +185,8 @@ final class RawCommand implements Callable<Integer> {
             }
             if (halfClose) {
                 connection.shutdownOutput();
-                say("shut down our output (FIN): the server sees end of stream");
+                say(trust != null ? "sent close_notify, then FIN: the server sees the end of the data"
+                        : "shut down our output (FIN): the server sees end of stream");
             }
             waitQuietly();
         }
@@ -181,7 +215,8 @@ final class RawCommand implements Callable<Integer> {
 
         @Override
         public void onEndOfStream(TcpConnection c) {
-            say("end of stream: the server shut down its output");
+            say(trust != null ? "end of stream: the server sent close_notify (RFC 8446 §6.1)"
+                    : "end of stream: the server shut down its output");
             c.close();
         }
 

@@ -135,10 +135,10 @@ class CommandsTest {
         }
         for (String mode : List.of("loop", "sequential", "threads", "virtual")) {
             Run r = run(ClientCommand.commandLine(), "fetch", "--mode", mode, "http://127.0.0.1:" + closed + "/x",
-                    "https://example.com/");
+                    "ftp://example.com/");
             assertEquals(1, r.exit(), r.out());
             assertTrue(r.out().contains("ERROR") && r.out().contains("http://127.0.0.1:" + closed + "/x: connect to"), r.out());
-            assertTrue(r.out().contains("https:// is not supported"), r.out());
+            assertTrue(r.out().contains("only http:// and https:// URLs can be fetched"), r.out());
             assertTrue(r.out().contains("2 URLs, 0 bytes") && r.out().contains("2 failed"), r.out());
         }
         Run badMode = run(ClientCommand.commandLine(), "fetch", "--mode", "fibers", "http://127.0.0.1/");

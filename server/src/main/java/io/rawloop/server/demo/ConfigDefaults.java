@@ -38,6 +38,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             case "--max-connections" -> Integer.toString(d.maxConnections());
             case "--shutdown-deadline" -> time(d.shutdownDeadline());
             case "--ws-max-message" -> size(WebSocketOptions.DEFAULT.maxMessage());
+            case "--handshake-timeout" -> time(d.handshakeTimeout());
             default -> null;   // the option's own default, if it has one
         };
     }

@@ -200,7 +200,16 @@ public final class DemoApp {
         return "{\"openConnections\":" + s.openConnections() + ",\"acceptedConnections\":" + s.acceptedConnections()
                 + ",\"requests\":" + s.requests() + ",\"responses\":" + s.responses() + ",\"rejected\":" + s.rejected()
                 + ",\"writeStalls\":" + s.writeStalls() + ",\"acceptFailures\":" + s.acceptFailures()
-                + ",\"loops\":" + loops + "}\n";
+                + ",\"tls\":" + tls(server.tlsStats()) + ",\"loops\":" + loops + "}\n";
+    }
+
+    /** {@code {"handshakes":2,"handshakeFailures":1,"versions":{"TLSv1.2":1,"TLSv1.3":1}}} */
+    private static String tls(HttpServer.TlsStats t) {
+        StringBuilder versions = new StringBuilder("{");
+        t.versions().forEach((version, count) ->
+                versions.append(versions.length() == 1 ? "" : ",").append(Json.string(version)).append(':').append(count));
+        return "{\"handshakes\":" + t.handshakes() + ",\"handshakeFailures\":" + t.handshakeFailures()
+                + ",\"versions\":" + versions + "}}";
     }
 
     /** A numeric query parameter within [min, max], or {@code otherwise}; bad input is an {@link HttpError} 400. */

@@ -2,17 +2,22 @@ package io.rawloop.server.demo;
 
 import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.http.HttpLimits;
+import io.rawloop.loop.Clock;
 import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.TlsFiles;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +92,31 @@ public final class DemoServer implements Callable<Integer> {
             description = "Largest WebSocket message or frame (closed with 1009 beyond; default ${DEFAULT-VALUE}).")
     long wsMaxMessage;
 
+    @Option(names = "--handshake-timeout", converter = Time.class,
+            description = "On --tls-port, the TLS handshake must finish within this (default ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "Also serve HTTPS on this port (0: any free one); needs --tls-cert and --tls-key,"
+                    + " or --tls-keystore and --tls-password-file.")
+    Integer tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "With --tls-port: the certificate chain, PEM, the server's own first (nginx's ssl_certificate).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "With --tls-port: its private key, unencrypted PKCS#8 PEM (nginx's ssl_certificate_key).")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "With --tls-port, instead of --tls-cert and --tls-key: a PKCS#12 keystore.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE",
+            description = "The keystore's password, the file's first line (never on the command line: ps shows it).")
+    Path tlsPasswordFile;
+
     @Option(names = "--debug", description = "asyncio's debug mode on every loop: log slow callbacks (with their request),"
             + " calls from the wrong thread, failed promises nobody heard of (also -Drawloop.debug=true).")
     boolean debug;
@@ -107,6 +137,13 @@ public final class DemoServer implements Callable<Integer> {
             return 2;
         }
         ServerConfig config = config();
+        SSLContext tls;
+        try {
+            tls = tlsContext();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         AtomicReference<HttpServer> running = new AtomicReference<>();
         StaticFiles files;
         try {
@@ -124,7 +161,11 @@ public final class DemoServer implements Callable<Integer> {
                 WebSocketOptions.DEFAULT.withMaxMessage(wsMaxMessage));
         HttpServer server;
         try {
-            server = HttpServer.start(new InetSocketAddress(host, port), loops, config, app.handler());
+            List<HttpServer.Listener> listeners = new ArrayList<>(List.of(HttpServer.Listener.plain(new InetSocketAddress(host, port))));
+            if (tls != null) {
+                listeners.add(HttpServer.Listener.tls(new InetSocketAddress(host, tlsPort), tls));
+            }
+            server = HttpServer.start(listeners, loops, config, app.handler(), Clock.system());
         } catch (IOException e) {
             System.err.println(e.getMessage());
             return 1;
@@ -146,6 +187,9 @@ public final class DemoServer implements Callable<Integer> {
             System.out.println("debug mode: callbacks slower than " + slowCallback.toMillis() + " ms are logged");
         }
         System.out.println("listening on http://" + host + ":" + server.port());
+        if (tls != null) {
+            System.out.println("listening on https://" + host + ":" + server.address(1).getPort());
+        }
         System.out.flush();
         stopped.join();
         System.out.println("stopped");
@@ -167,7 +211,39 @@ public final class DemoServer implements Callable<Integer> {
                 .withLimits(new HttpLimits((int) maxRequestLine, (int) maxHeaderSize, maxHeaders, maxBody))
                 .withHeaderTimeout(headerTimeout).withBodyGapTimeout(bodyTimeout).withIdleTimeout(idleTimeout)
                 .withWriteStallTimeout(writeTimeout).withResponseTimeout(responseTimeout)
-                .withMaxConnections(maxConnections).withShutdownDeadline(shutdownDeadline);
+                .withMaxConnections(maxConnections).withShutdownDeadline(shutdownDeadline)
+                .withHandshakeTimeout(handshakeTimeout);
+    }
+
+    /**
+     * The TLS listener's context from its files, or null without --tls-port. A bad file is an
+     * IOException whose message names it and says what is wrong (see {@link TlsFiles}); options
+     * that do not go together, an IllegalArgumentException that says which.
+     */
+    SSLContext tlsContext() throws IOException {
+        boolean pem = tlsCert != null || tlsKey != null;
+        boolean pkcs12 = tlsKeystore != null || tlsPasswordFile != null;
+        if (tlsPort == null) {
+            if (pem || pkcs12) {
+                throw new IllegalArgumentException("--tls-cert, --tls-key, --tls-keystore and --tls-password-file"
+                        + " need --tls-port");
+            }
+            return null;
+        }
+        if (tlsPort < 0 || tlsPort > 65535) {
+            throw new IllegalArgumentException("--tls-port must be 0-65535");
+        }
+        if (pem == pkcs12) {
+            throw new IllegalArgumentException("--tls-port needs either --tls-cert and --tls-key,"
+                    + " or --tls-keystore and --tls-password-file");
+        }
+        if (pem && (tlsCert == null || tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
+        }
+        if (pkcs12 && (tlsKeystore == null || tlsPasswordFile == null)) {
+            throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together: give both");
+        }
+        return pem ? TlsFiles.serverContext(tlsCert, tlsKey) : TlsFiles.serverContextFromPkcs12(tlsKeystore, tlsPasswordFile);
     }
 
     /** "10s", "500ms", "2m", "1h", or milliseconds. */

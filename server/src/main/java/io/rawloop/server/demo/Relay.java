@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The demo's {@code /fetch?url=U}: fetches U with rawloop's {@link HttpClient} on the loop that
+ * The demo's {@code /fetch?url=U}: fetches U (http or https, trusting the JDK's CAs) with rawloop's {@link HttpClient} on the loop that
  * took the request (one client per loop, so each keeps its own keep-alive pool and never crosses
  * a thread), and relays the status, Content-Type and body. A coroutine: it reads straight down,
  * and the loop serves everyone else while it waits.
@@ -38,8 +38,8 @@ final class Relay {
         } catch (IllegalArgumentException e) {
             return Response.text(400, "not a URL: " + url + "\n");
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            return Response.text(400, "give ?url=http://host[:port]/path (http only)\n");
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            return Response.text(400, "give ?url=http://host[:port]/path or https://...\n");
         }
         HttpClient client = clients.computeIfAbsent(r.loop(), loop -> HttpClient.create(loop, CONFIG));
         try {
@@ -48,7 +48,8 @@ final class Relay {
             return Response.bytes(answer.status(), type == null ? "application/octet-stream" : type, answer.body());
         } catch (HttpClientException e) {
             boolean late = e.kind() == HttpClientException.Kind.CONNECT_TIMEOUT
-                    || e.kind() == HttpClientException.Kind.HEADER_TIMEOUT || e.kind() == HttpClientException.Kind.TOTAL_TIMEOUT;
+                    || e.kind() == HttpClientException.Kind.HEADER_TIMEOUT || e.kind() == HttpClientException.Kind.TOTAL_TIMEOUT
+                    || e.kind() == HttpClientException.Kind.HANDSHAKE_TIMEOUT;
             return late ? Response.text(504, "no answer from " + uri + " within " + TIMEOUT.toSeconds() + " s\n")
                     : Response.text(502, "fetching " + uri + " failed: " + e.reason() + "\n");
         }
