@@ -69,7 +69,7 @@ final class OutgoingQueue implements Runnable, ByteSink {
     private int lowWatermark = TcpConnection.DEFAULT_LOW_WATERMARK;
     private boolean blocked;
     /** The promises {@link #drained} handed out, settled once the queue is empty (or closed). */
-    private ArrayDeque<Promise<Void>> drainWaiters;
+    private DrainWaiters drainWaiters;
 
     /** The loop keeps the total of every queue's buffered bytes ({@link LoopStats#queuedBytes()}). */
     OutgoingQueue(TcpConnection owner) {
@@ -229,25 +229,15 @@ final class OutgoingQueue implements Runnable, ByteSink {
             return Promise.succeeded(loop, null);
         }
         if (drainWaiters == null) {
-            drainWaiters = new ArrayDeque<>(2);   // most connections never wait: made when needed
+            drainWaiters = new DrainWaiters();   // most connections never wait: made when needed
         }
-        Promise<Void> waiter = loop.newPromise();
-        drainWaiters.add(waiter);
-        return waiter;
+        return drainWaiters.add(loop);
     }
 
     /** Settles every {@link #drained} promise: with success, or with {@code failure}. */
     void settleDrainWaiters(Throwable failure) {
-        if (drainWaiters == null) {
-            return;
-        }
-        Promise<Void> waiter;
-        while ((waiter = drainWaiters.poll()) != null) {
-            if (failure == null) {
-                waiter.complete(null);   // false for one its caller cancelled: nothing to do
-            } else {
-                waiter.fail(failure);
-            }
+        if (drainWaiters != null) {
+            drainWaiters.settle(failure);
         }
     }
 

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLEngine;
@@ -42,10 +40,9 @@ import javax.net.ssl.SSLHandshakeException;
  * A handshake timeout on the loop's clock runs from the start to the handshake's end; the
  * engine's delegated tasks run on the loop's offload pool.
  *
- * <p>SIMPLIFICATION: a file written through TLS is read into the heap and encrypted, a piece at a
- * time as the records leave ({@link TlsFileFeed}), where plain TCP sends it with zero-copy
- * sendfile(2); kernel TLS (kTLS) would bring zero-copy back, and Java has no API for it. The file
- * is read on the loop thread, as a page-cache hit usually is.
+ * <p>SIMPLIFICATION: a file written through TLS is read into the heap (on the loop thread, as a
+ * page-cache hit usually is) and encrypted a piece at a time as the records leave
+ * ({@link TlsFileFeed}), where plain TCP uses zero-copy sendfile(2); kernel TLS would restore it.
  */
 final class TlsWire implements ConnectionHandler, ByteSink {
 
@@ -60,7 +57,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     private ConnectionHandler above;
     private TlsLayer layer;
     /** A server's first bytes, while they are too few to tell TLS from plain HTTP. */
-    private ByteBuffer opening;
+    private final TlsOpening opening = new TlsOpening();
     private Timer handshakeTimer;
     private TlsHandshakeTimeoutException timedOut;
     /** Why the wire or its layer closed the socket: what {@code above.onClose} hears. */
@@ -73,7 +70,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     /** close() or shutdownOutput(), asked while a file was still being read: run once it is. */
     private Runnable afterFiles;
     /** drained() promises asked during the handshake or a file, when the plaintext waits here. */
-    private List<Promise<Void>> drainWaiters;
+    private DrainWaiters drainWaiters;
 
     private TlsWire(TcpConnection connection, SSLEngine engine, TlsOptions options, ConnectionHandler above) {
         this.connection = connection;
@@ -177,29 +174,20 @@ final class TlsWire implements ConnectionHandler, ByteSink {
      * the configured answer in plain text (nginx's 400), anything else nothing; both then close.
      */
     private void sniff(ByteBuffer data) {
-        ByteBuffer all = ByteBuffer.allocate((opening == null ? 0 : opening.position()) + data.remaining());
-        if (opening != null) {
-            all.put(opening.flip());
-        }
-        opening = all.put(data);
-        switch (TlsRecords.classify(opening.duplicate().flip())) {
+        switch (opening.add(data)) {
             case NEED_MORE -> { }
             case TLS -> {
                 startLayer();
-                ByteBuffer first = opening.flip();
-                opening = null;
-                layer.receive(first);
+                layer.receive(opening.take());
             }
-            case PLAIN_HTTP, UNKNOWN -> refuse(TlsFailures.notTls(opening));
+            case PLAIN_HTTP -> refuse(TlsFailures.notTls(opening.gathered()), options.plainHttpAnswer());
+            case UNKNOWN -> refuse(TlsFailures.notTls(opening.gathered()), null);
         }
     }
 
-    private void refuse(Throwable why) {
-        ByteBuffer answer = options.plainHttpAnswer();
-        boolean http = TlsRecords.classify(opening.flip()) == TlsRecords.Opening.PLAIN_HTTP;
-        opening = null;
+    private void refuse(Throwable why, ByteBuffer answer) {
         ended(why);
-        if (http && answer != null) {
+        if (answer != null) {
             connection.outgoing.write(answer.duplicate());   // before the close: it flushes first
         }
         connection.close();
@@ -281,41 +269,29 @@ final class TlsWire implements ConnectionHandler, ByteSink {
             return connection.outgoing.drained(!connection.isOpen());
         }
         if (drainWaiters == null) {
-            drainWaiters = new ArrayList<>(2);
+            drainWaiters = new DrainWaiters();
         }
-        Promise<Void> waiter = loop.newPromise();
-        drainWaiters.add(waiter);
-        return waiter;
+        return drainWaiters.add(loop);
     }
 
     private void settleDrainWaiters(Throwable failure) {
         if (drainWaiters == null || failure == null && !files.isEmpty()) {
             return;
         }
-        for (Promise<Void> waiter : drainWaiters) {
-            if (failure != null) {
-                waiter.fail(failure);
-            } else {
-                connection.outgoing.drained(!connection.isOpen()).onComplete((ok, f) -> {
-                    if (f == null) {
-                        waiter.complete(null);
-                    } else {
-                        waiter.fail(f);
-                    }
-                });
-            }
+        if (failure != null) {
+            drainWaiters.settle(failure);
+        } else {
+            drainWaiters.follow(connection.outgoing.drained(!connection.isOpen()));   // now they wait in the queue
         }
-        drainWaiters = null;
     }
     // endregion writing
 
     // region ends
     // region close
     /**
-     * {@code connection.close()}: true when it must wait, because close_notify is to go first
-     * (once). The layer may be in the middle of a pump (a handler closing from {@code onData}),
-     * so its close_notify is queued only when that pump ends: the socket's close comes after, as
-     * the next callback of this turn.
+     * {@code connection.close()}: true when it must wait, because close_notify goes first (once).
+     * The layer may be mid-pump (a handler closing from {@code onData}): its close_notify is
+     * queued when that pump ends, and the socket's close follows as this turn's next callback.
      */
     boolean close() {
         if (closeAsked || layer == null || layer.state() == TlsLayer.State.CLOSED) {
