@@ -92,8 +92,8 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /**
-     * Opens a WebSocket to {@code uri} ({@code ws://}; {@code wss://} fails with
-     * {@link Kind#UNSUPPORTED} until the client has TLS), on a connection of its own: the promise
+     * Opens a WebSocket to {@code uri} ({@code ws://}, or {@code wss://} over TLS with the
+     * trust of {@link ClientConfig#tls()}), on a connection of its own: the promise
      * holds the connection once the server's 101 is checked, or an {@link HttpClientException}
      * ({@link Kind#HANDSHAKE} when the server answered something else).
      */

@@ -27,8 +27,14 @@ final class TlsFailure {
 
     /** The same, for {@code request}'s connection (the blocking client's too). */
     static HttpClientException of(HttpRequest request, SSLException cause, String progress) {
-        Failures e = (kind, what, c) -> new HttpClientException(kind, request.method(), request.uri(), what, c);
-        String server = request.host() + ":" + request.port();
+        return of(request.method(), request.uri(), request.host(), request.port(), cause, progress);
+    }
+
+    /** The same, for a request to {@code host:port} that is not an HttpRequest (a WebSocket's handshake). */
+    static HttpClientException of(String method, java.net.URI uri, String host, int port, SSLException cause,
+                                  String progress) {
+        Failures e = (kind, what, c) -> new HttpClientException(kind, method, uri, what, c);
+        String server = host + ":" + port;
         if (cause instanceof TlsHandshakeTimeoutException) {
             return e.failure(Kind.HANDSHAKE_TIMEOUT, IoErrors.reason(cause) + " with " + server
                     + " (handshake timeout)", cause);
@@ -38,20 +44,20 @@ final class TlsFailure {
                     + ": the response may be cut short (truncated)", cause);
         }
         if (cause instanceof SSLHandshakeException) {
-            return e.failure(Kind.TLS_HANDSHAKE, "TLS handshake with " + server + " failed: " + why(request, cause), cause);
+            return e.failure(Kind.TLS_HANDSHAKE, "TLS handshake with " + server + " failed: " + why(host, cause), cause);
         }
         return e.failure(Kind.TLS, "TLS with " + server + " failed " + progress + ": " + IoErrors.reason(cause), cause);
     }
 
     /** What the handshake's failure means, with the JDK's words after it. */
-    private static String why(HttpRequest request, SSLException cause) {
+    private static String why(String host, SSLException cause) {
         String all = reasons(cause);
         if (all.contains("unable to find valid certification path") || all.contains("PKIX path")
                 || has(cause, CertPathValidatorException.class) && !all.contains("No subject alternative")) {
             return "the server's certificate is not signed by a CA we trust, or is self-signed (" + all + ")";
         }
         if (all.contains("No subject alternative") || all.contains("No name matching")) {
-            return "the server's certificate is not for " + request.host() + " (" + all + ")";
+            return "the server's certificate is not for " + host + " (" + all + ")";
         }
         if (all.contains("protocol_version") || all.contains("No appropriate protocol")) {
             return "no TLS version in common: we speak " + String.join(" and ", TlsEngines.PROTOCOLS) + " (" + all + ")";

@@ -15,6 +15,7 @@ import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
+import io.rawloop.loop.TlsOptions;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * The client's opening handshake (RFC 6455 §4.1): a connection of its own (never the pool's),
@@ -43,6 +45,8 @@ final class WebSocketHandshake implements ConnectionHandler {
     private final ResponseParser parser = new ResponseParser();
     private final Promise<WebSocket> result;
     private Timer headerTimer;
+    /** wss: TLS beneath the handshake. */
+    private boolean secure;
 
     private WebSocketHandshake(HttpClient client, URI uri, WebSocketOptions options, List<String> subprotocols) {
         this.client = client;
@@ -55,13 +59,11 @@ final class WebSocketHandshake implements ConnectionHandler {
     static Promise<WebSocket> open(HttpClient client, URI uri, WebSocketOptions options, List<String> subprotocols) {
         WebSocketHandshake h = new WebSocketHandshake(client, uri, options, subprotocols);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (scheme.equals("wss")) {
-            return h.failed(Kind.UNSUPPORTED, "wss needs TLS, which the client does not have yet: use ws://", null);
+        if (!(scheme.equals("ws") || scheme.equals("wss")) || uri.getHost() == null) {
+            return h.failed(Kind.UNSUPPORTED, "a WebSocket URL is ws://host[:port]/path or wss://host[:port]/path", null);
         }
-        if (!scheme.equals("ws") || uri.getHost() == null) {
-            return h.failed(Kind.UNSUPPORTED, "a WebSocket URL is ws://host[:port]/path", null);
-        }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        h.secure = scheme.equals("wss");
+        int port = uri.getPort() < 0 ? (h.secure ? 443 : 80) : uri.getPort();
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         Promise<InetSocketAddress> address;
@@ -97,6 +99,11 @@ final class WebSocketHandshake implements ConnectionHandler {
                 .field("Sec-WebSocket-Version", Handshake.VERSION);
         if (!subprotocols.isEmpty()) {
             out.field("Sec-WebSocket-Protocol", String.join(", ", subprotocols));
+        }
+        if (secure) {
+            // wss (RFC 6455 §3): TLS beneath the handshake, as for https, from the client's own trust.
+            ClientTls tls = client.config().tls();
+            tcp.startTls(tls.engine(host(), port()), TlsOptions.DEFAULT.withHandshakeTimeout(tls.handshakeTimeout()));
         }
         tcp.setHandler(this);
         tcp.write(out.endHead().take());
@@ -170,8 +177,20 @@ final class WebSocketHandshake implements ConnectionHandler {
         if (headerTimer != null) {
             headerTimer.cancel();
         }
+        if (cause instanceof SSLException tlsFailed) {
+            result.fail(TlsFailure.of("GET", uri, host(), port(), tlsFailed, "during the WebSocket handshake"));
+            return;
+        }
         fail(cause == null ? Kind.CLOSED : Kind.RESET, "the connection closed during the handshake"
                 + (cause == null ? "" : ": " + IoErrors.reason(cause)), cause);
+    }
+
+    private String host() {
+        return uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    }
+
+    private int port() {
+        return uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
     }
 
     private void fail(Kind kind, String why, Throwable cause) {

@@ -43,7 +43,7 @@ final class WsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    @Parameters(paramLabel = "URL", description = "ws://host[:port]/path (wss:// once the client has TLS).")
+    @Parameters(paramLabel = "URL", description = "ws://host[:port]/path, or wss:// over TLS.")
     String url;
 
     @Option(names = "--send", paramLabel = "TEXT", description = "A text message to send; repeatable, in order.")
@@ -67,6 +67,14 @@ final class WsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "wss: trust the CA certificates of this PEM file instead of the JDK's trust store (as curl).")
+    java.nio.file.Path caCert;
+
+    @Option(names = {"-k", "--insecure"},
+            description = "wss: check neither the certificate nor the name (as curl): encrypted, not authenticated.")
+    boolean insecure;
+
     /** Where stdin lines come from (tests replace it). */
     InputStream stdin = System.in;
 
@@ -86,15 +94,22 @@ final class WsCommand implements Callable<Integer> {
             err.println("--wait-ms must not be negative");
             return 2;
         }
+        ClientConfig config;
+        try {
+            config = ClientConfig.DEFAULT.withTls(FetchCommand.tls(caCert, insecure));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try (EventLoop loop = EventLoop.create()) {
-            return loop.runUntilComplete(loop.spawn(() -> session(loop, raw)));
+            return loop.runUntilComplete(loop.spawn(() -> session(loop, raw, config)));
         }
     }
 
     // region session
-    private int session(EventLoop loop, List<ByteBuffer> raw) throws Exception {
+    private int session(EventLoop loop, List<ByteBuffer> raw, ClientConfig config) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        HttpClient client = HttpClient.create(loop, ClientConfig.DEFAULT);
+        HttpClient client = HttpClient.create(loop, config);
         WebSocket socket;
         try {
             socket = await(client.websocket(URI.create(url)));

@@ -120,7 +120,7 @@ class ClientWebSocketTest {
             closedPort = unused.getLocalPort();
         }
         for (String[] c : new String[][] {
-                {"wss://127.0.0.1:" + server.port() + "/echo", "UNSUPPORTED"},
+                {"ftp://127.0.0.1:" + server.port() + "/echo", "UNSUPPORTED"},
                 {"http://127.0.0.1:" + server.port() + "/echo", "UNSUPPORTED"},
                 {"ws://127.0.0.1:" + server.port() + "/plain", "HANDSHAKE"},
                 {"ws://127.0.0.1:" + server.port() + "/nowhere", "HANDSHAKE"},
