@@ -40,8 +40,8 @@ class CommandsTest {
     }
 
     /**
-     * The JDK's own HTTP server (a server nobody here wrote), on virtual threads: /page/N waits
-     * 20 ms, then answers N lines; anything else answers "Hello, World!".
+     * The JDK's own HTTP server (a server nobody here wrote), on virtual threads: /page/N answers
+     * N lines; anything else answers "Hello, World!".
      */
     private static com.sun.net.httpserver.HttpServer jdkServer() throws Exception {
         com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
@@ -51,11 +51,6 @@ class CommandsTest {
             String path = exchange.getRequestURI().getPath();
             byte[] body;
             if (path.startsWith("/page/")) {
-                try {
-                    Thread.sleep(20);   // the page is slow to make: the server's pace, nothing waits on it
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
                 String n = path.substring(6);
                 body = ("page " + n + "\n").repeat(Integer.parseInt(n)).getBytes(StandardCharsets.UTF_8);
             } else {
