@@ -11,9 +11,9 @@ import io.rawloop.client.HttpClientException;
 import io.rawloop.client.cli.ClientCommand;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketMessage;
-import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.TlsFiles;
 import io.rawloop.server.HttpServer;
+import io.rawloop.server.OnOwnLoop;
 import io.rawloop.server.Router;
 import io.rawloop.server.ServerConfig;
 import io.rawloop.server.websocket.WebSocketUpgrade;
@@ -70,15 +70,8 @@ class WssTest {
         return "wss://localhost:" + server.port() + "/echo";
     }
 
-    /** A coroutine on a loop of its own. */
-    interface OnLoop<T> {
-        T run(EventLoop loop) throws Exception;
-    }
-
-    private static <T> T onLoop(OnLoop<T> body) {
-        try (EventLoop loop = EventLoop.create()) {
-            return loop.runUntilComplete(loop.spawn(() -> body.run(loop)));
-        }
+    private static <T> T onLoop(OnOwnLoop<T> body) {
+        return OnOwnLoop.run(body);
     }
 
     @Test

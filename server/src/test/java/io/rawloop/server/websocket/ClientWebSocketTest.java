@@ -10,10 +10,10 @@ import io.rawloop.client.cli.ClientCommand;
 import io.rawloop.client.websocket.CloseStatus;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketMessage;
-import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Promise;
 import io.rawloop.server.Handler;
 import io.rawloop.server.HttpServer;
+import io.rawloop.server.OnOwnLoop;
 import io.rawloop.server.Response;
 import io.rawloop.server.Router;
 import io.rawloop.server.ServerConfig;
@@ -55,15 +55,8 @@ class ClientWebSocketTest {
         server.close();
     }
 
-    /** A coroutine on a loop of its own. */
-    interface OnLoop<T> {
-        T run(EventLoop loop) throws Exception;
-    }
-
-    private static <T> T onLoop(OnLoop<T> body) {
-        try (EventLoop loop = EventLoop.create()) {
-            return loop.runUntilComplete(loop.spawn(() -> body.run(loop)));
-        }
+    private static <T> T onLoop(OnOwnLoop<T> body) {
+        return OnOwnLoop.run(body);
     }
 
     @Test
