@@ -50,7 +50,8 @@ class SignalTest {
     }
 
     private static void kill(String signal, Process target) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(target.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(target.pid()))
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertEquals(0, kill.waitFor(), "kill -s " + signal);
     }
 

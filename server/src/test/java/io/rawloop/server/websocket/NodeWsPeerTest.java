@@ -58,7 +58,11 @@ class NodeWsPeerTest {
 
     private static int run(List<String> command) throws InterruptedException {
         try {
-            Process p = new ProcessBuilder(command).directory(DIR.getParent().toFile()).inheritIO().start();
+            // Not inheritIO: npm (node) would share the test JVM's stdin and make it non-blocking,
+            // and surefire reads its commands from that stdin ("std/in stream corrupted", EAGAIN).
+            Process p = new ProcessBuilder(command).directory(DIR.getParent().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             return p.waitFor(150, TimeUnit.SECONDS) ? p.exitValue() : -1;
         } catch (IOException e) {
             return -1;
