@@ -47,14 +47,14 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
      * value that is not {@code uri-host [ ":" port ]}).
      */
     public String hostProblem() {
-        int hosts = headers.count("Host");
-        if (hosts > 1) {
+        int host = headers.indexOf("Host", 0);
+        if (host >= 0 && headers.indexOf("Host", host + 1) >= 0) {
             return "more than one Host header";
         }
-        if (hosts == 0 && version == HttpVersion.HTTP_1_1) {
+        if (host < 0 && version == HttpVersion.HTTP_1_1) {
             return "HTTP/1.1 request without a Host header";
         }
-        if (hosts == 1 && !validHost(headers.get("Host"))) {
+        if (host >= 0 && !validHost(headers.bytes(), headers.valueStart(host), headers.valueEnd(host))) {
             return "invalid Host header value (expected host[:port])";
         }
         return null;
@@ -63,29 +63,31 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
     /**
      * RFC 9110 §7.2 with RFC 3986 §3.2.2: {@code uri-host [ ":" port ]}, where uri-host is an
      * IP-literal in brackets or a reg-name (IPv4 addresses are reg-names by their characters);
-     * empty is allowed.
+     * empty is allowed. Checked on the head's bytes, {@code [from, to)}: every request has a Host,
+     * and a String for it would be made only to be looked at once.
      */
-    static boolean validHost(String host) {
-        int i = 0;
-        int n = host.length();
-        if (n > 0 && host.charAt(0) == '[') {
-            int close = host.indexOf(']');
-            if (close < 2) {
+    static boolean validHost(byte[] b, int from, int to) {
+        int i = from;
+        if (to > from && b[from] == '[') {
+            int close = from + 1;
+            while (close < to && b[close] != ']') {
+                close++;
+            }
+            if (close == to || close < from + 2) {
                 return false;
             }
-            for (i = 1; i < close; i++) {
-                char c = host.charAt(i);
+            for (i = from + 1; i < close; i++) {
+                char c = (char) (b[i] & 0xFF);
                 if (!unreserved(c) && !subDelim(c) && c != ':') {
                     return false;
                 }
             }
             i = close + 1;
         } else {
-            for (; i < n && host.charAt(i) != ':'; i++) {
-                char c = host.charAt(i);
+            for (; i < to && b[i] != ':'; i++) {
+                char c = (char) (b[i] & 0xFF);
                 if (c == '%') {
-                    if (i + 2 >= n || Character.digit(host.charAt(i + 1), 16) < 0
-                            || Character.digit(host.charAt(i + 2), 16) < 0) {
+                    if (i + 2 >= to || Character.digit(b[i + 1], 16) < 0 || Character.digit(b[i + 2], 16) < 0) {
                         return false;
                     }
                     i += 2;
@@ -94,14 +96,14 @@ public record RequestHead(String method, String target, HttpVersion version, Hea
                 }
             }
         }
-        if (i == n) {
+        if (i == to) {
             return true;
         }
-        if (host.charAt(i) != ':') {
+        if (b[i] != ':') {
             return false;
         }
-        for (i++; i < n; i++) {
-            if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+        for (i++; i < to; i++) {
+            if (b[i] < '0' || b[i] > '9') {
                 return false;
             }
         }

@@ -24,6 +24,8 @@ import java.nio.ByteBuffer;
 public final class RequestParser {
 
     private final MessageReader<RequestHead> reader;
+    /** The last request's target, handed back when the next one asks for the same (until idle). */
+    private String lastTarget;
 
     /** A parser with {@link HttpLimits#DEFAULT}. */
     public RequestParser() {
@@ -37,7 +39,9 @@ public final class RequestParser {
         this.reader = new MessageReader<>(limits, true, new MessageReader.Decoder<>() {
             @Override
             public RequestHead decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException {
-                return decodeRequest(head, lineEnds, lines, base, maxCount, maxBody);
+                RequestHead decoded = decodeRequest(head, lineEnds, lines, base, maxCount, maxBody, lastTarget);
+                lastTarget = decoded.target();
+                return decoded;
             }
 
             @Override
@@ -96,6 +100,7 @@ public final class RequestParser {
      */
     public void forgetMessage() {
         reader.forgetMessage();
+        lastTarget = null;
     }
 
     /** True when no byte of a next request has been read (a safe point to close an idle connection). */
@@ -103,8 +108,8 @@ public final class RequestParser {
         return reader.atMessageBoundary();
     }
 
-    static RequestHead decodeRequest(byte[] head, int[] lineEnds, int lines, long base, int maxCount, long maxBody)
-            throws HttpException {
+    static RequestHead decodeRequest(byte[] head, int[] lineEnds, int lines, long base, int maxCount, long maxBody,
+            String lastTarget) throws HttpException {
         int lineEnd = lineEnds[0];
         int sp1 = indexOf(head, 0, lineEnd);
         if (sp1 < 0) {
@@ -115,7 +120,7 @@ public final class RequestParser {
         if (sp2 < 0) {
             throw new HttpException(400, "request line without an HTTP version", base + sp1);
         }
-        String target = StartLine.target(head, sp1 + 1, sp2, base);
+        String target = StartLine.target(head, sp1 + 1, sp2, base, lastTarget);
         HttpVersion version = StartLine.version(head, sp2 + 1, lineEnd, base);
         Headers headers = FieldParser.parse(head, lineEnds, 1, lines, maxCount, "header", base);
         // RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is the tunnel.

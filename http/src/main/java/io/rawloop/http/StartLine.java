@@ -32,7 +32,13 @@ final class StartLine {
         return new String(head, 0, end, StandardCharsets.US_ASCII);
     }
 
-    static String target(byte[] head, int start, int end, long base) throws HttpException {
+    /**
+     * The request-target; {@code previous} (the connection's last one, or null) is returned again
+     * when the bytes spell it. A keep-alive client mostly asks for the same path again (a browser's
+     * polling, a load balancer's health check, wrk), and a String is immutable: this is the one
+     * allocation of a request that a connection can share between requests.
+     */
+    static String target(byte[] head, int start, int end, long base, String previous) throws HttpException {
         if (start == end) {
             throw new HttpException(400, "empty request-target", base + start);
         }
@@ -42,6 +48,9 @@ final class StartLine {
         if (bad < end) {
             throw new HttpException(400, "invalid character 0x" + Integer.toHexString(head[bad] & 0xFF)
                     + " in the request-target", base + bad);
+        }
+        if (previous != null && previous.length() == end - start && equals(head, start, previous)) {
+            return previous;
         }
         return new String(head, start, end - start, StandardCharsets.US_ASCII);
     }

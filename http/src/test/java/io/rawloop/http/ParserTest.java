@@ -83,6 +83,24 @@ class ParserTest {
     }
 
     @Test
+    void aKeepAliveConnectionAskingTheSamePathAgainGetsTheSameTargetStringUntilItIsIdle() throws HttpException {
+        RequestParser parser = new RequestParser();
+        ByteBuffer in = bytes("GET /same HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2) + "GET /samf HTTP/1.1\r\nHost: x\r\n\r\n");
+        String[] targets = new String[3];
+        for (int i = 0; i < 3; i++) {
+            assertEquals(HttpEvent.HEAD, parser.parse(in));
+            targets[i] = parser.head().target();
+            assertEquals(HttpEvent.COMPLETE, parser.parse(in));
+        }
+        assertSame(targets[0], targets[1], "the same bytes: the String is shared");
+        assertEquals("/samf", targets[2], "one byte differs: a String of its own");
+        parser.forgetMessage();   // idle: the connection keeps nothing of its last request
+        assertEquals(HttpEvent.HEAD, parser.parse(bytes("GET /samf HTTP/1.1\r\nHost: x\r\n\r\n")));
+        assertEquals("/samf", parser.head().target());
+        assertFalse(parser.head().target() == targets[2], "forgotten when idle");
+    }
+
+    @Test
     void aConnectRequestLeavesTheTunnelBytesInTheBuffer() throws HttpException {
         RequestParser parser = new RequestParser();
         ByteBuffer in = bytes("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nContent-Length: 4\r\n\r\nTLS!");

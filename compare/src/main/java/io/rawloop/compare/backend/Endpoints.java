@@ -28,14 +28,21 @@ final class Endpoints {
     record Answer(int status, String contentType, byte[] body, long sleepMs) {
     }
 
+    /**
+     * The two fixed answers, made once: every back-end gets the same objects back for them, and a
+     * back-end may keep what it builds from one (rawloop's keeps a constant {@code Response}).
+     */
+    static final Answer HELLO_ANSWER = new Answer(200, TEXT, HELLO, 0);
+    static final Answer JSON_ANSWER = new Answer(200, JSON, MESSAGE, 0);
+
     /** Decides the answer to a GET of {@code target}, doing the work of /cpu on the calling thread. */
     static Answer route(String target) {
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? "" : target.substring(q + 1);
         return switch (path) {
-            case "/hello" -> new Answer(200, TEXT, HELLO, 0);
-            case "/json" -> new Answer(200, JSON, MESSAGE, 0);
+            case "/hello" -> HELLO_ANSWER;
+            case "/json" -> JSON_ANSWER;
             case "/sleep" -> {
                 long ms = number(query, "ms", MAX_SLEEP_MS);
                 yield ms < 0 ? bad("ms") : new Answer(200, TEXT, ("slept " + ms + " ms\n").getBytes(StandardCharsets.US_ASCII), ms);

@@ -87,7 +87,17 @@ final class LoopBackend {
         return target.startsWith("/cpu") && target.contains("offload=true");
     }
 
+    /**
+     * Built once: a {@code Response} keeps its fields encoded, and may be answered again and again,
+     * on any number of connections (the server adds Date and the framing as it writes each one).
+     */
+    private static final Response HELLO = Response.bytes(200, Endpoints.TEXT, Endpoints.HELLO);
+    private static final Response JSON = Response.bytes(200, Endpoints.JSON, Endpoints.MESSAGE);
+
     private static Response response(Answer a) {
-        return Response.bytes(a.status(), a.contentType(), a.body());
+        if (a == Endpoints.HELLO_ANSWER) {
+            return HELLO;
+        }
+        return a == Endpoints.JSON_ANSWER ? JSON : Response.bytes(a.status(), a.contentType(), a.body());
     }
 }

@@ -23,10 +23,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.rawloop.compare.backend.Endpoints.Answer;
 import io.rawloop.http.DateHeader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -130,15 +130,38 @@ final class NettyBackend implements Backend.Running {
             ctx.close();
         }
 
-        private static FullHttpResponse response(Answer a) {
+        /** The Date value made from {@link DateHeader#now()}'s bytes, kept while they are the same second's. */
+        private byte[] dateLine;
+        private AsciiString date;
+
+        private FullHttpResponse response(Answer a) {
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
                     Unpooled.wrappedBuffer(a.body()));
-            byte[] date = DateHeader.now();   // "Date: ...\r\n", cached per second
-            r.headers().add("Date", new String(date, 6, date.length - 8, StandardCharsets.US_ASCII))
-                    .add("Server", "rawloop")
-                    .add("Content-Type", a.contentType())
-                    .add("Content-Length", a.body().length);
+            byte[] now = DateHeader.now();   // "Date: ...\r\n", the same array all second
+            if (now != dateLine) {
+                dateLine = now;
+                date = new AsciiString(now, 6, now.length - 8, true);
+            }
+            // The same care as rawloop's constant fields: names and values Netty need not encode again.
+            r.headers().add(DATE, date)
+                    .add(SERVER, RAWLOOP)
+                    .add(CONTENT_TYPE, contentType(a))
+                    .add(CONTENT_LENGTH, a.body().length);
             return r;
+        }
+
+        // Netty's own HttpHeaderNames are lower case; every back-end sends rawloop's server's bytes.
+        private static final AsciiString DATE = AsciiString.cached("Date");
+        private static final AsciiString SERVER = AsciiString.cached("Server");
+        private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+        private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+        private static final AsciiString RAWLOOP = AsciiString.cached("rawloop");
+        private static final AsciiString TEXT = AsciiString.cached(Endpoints.TEXT);
+        private static final AsciiString JSON = AsciiString.cached(Endpoints.JSON);
+
+        private static AsciiString contentType(Answer a) {
+            String type = a.contentType();
+            return type.equals(Endpoints.TEXT) ? TEXT : type.equals(Endpoints.JSON) ? JSON : AsciiString.of(type);
         }
     }
 

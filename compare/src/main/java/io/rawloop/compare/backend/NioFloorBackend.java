@@ -1,6 +1,5 @@
 package io.rawloop.compare.backend;
 
-import io.rawloop.compare.backend.Endpoints.Answer;
 import io.rawloop.loop.IoErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -201,7 +200,7 @@ final class NioFloorBackend implements Backend.Running {
         byte[] bytes() {
             long now = System.currentTimeMillis() / 1000;
             if (now != second) {
-                ByteBuffer b = Endpoints.encode(new Answer(200, Endpoints.TEXT, Endpoints.HELLO, 0));
+                ByteBuffer b = Endpoints.encode(Endpoints.HELLO_ANSWER);
                 bytes = new byte[b.remaining()];
                 b.get(bytes);
                 second = now;
