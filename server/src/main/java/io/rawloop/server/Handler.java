@@ -18,9 +18,12 @@ public interface Handler {
     /** Answers {@code request}; {@code loop} is the connection's loop. */
     Promise<Response> handle(Request request, EventLoop loop);
 
-    /** A handler that answers at once, from a plain function. */
+    /**
+     * A handler that answers at once, from a plain function. The server calls the function
+     * directly and sends what it returns, with no promise in between (also behind a {@link Router}).
+     */
     static Handler of(java.util.function.Function<Request, Response> answer) {
-        return (request, loop) -> Promise.succeeded(loop, answer.apply(request));
+        return new AtOnce(answer);
     }
 
     /** Coroutine style: {@code body} runs as a coroutine and may await promises, sleep, read. */

@@ -52,16 +52,21 @@ public final class Router implements Handler {
 
     @Override
     public Promise<Response> handle(Request request, EventLoop loop) {
+        return resolve(request).handle(request, loop);
+    }
+
+    /** The handler of the route that matches {@code request} (its path parameters set), or the 404, 405 or 501. */
+    Handler resolve(Request request) {
         String path = request.path();
         String method = request.method();
         if (!implemented(method)) {
             // RFC 9110 §9.1: a method the server does not recognise or implement SHOULD get 501,
             // whatever the path (405 says the method exists, only not here).
-            return Promise.succeeded(loop, Response.text(501, "method " + method + " is not implemented by this"
-                    + " server\n"));
+            return answer(Response.text(501, "method " + method + " is not implemented by this server\n"));
         }
         Set<String> allowed = null;   // only a 405 needs it
-        for (Route route : routes) {
+        for (int i = 0; i < routes.size(); i++) {   // indexed: no iterator per request
+            Route route = routes.get(i);
             Map<String, String> parameters = match(route.segments, path);
             if (parameters == null) {
                 continue;
@@ -69,7 +74,7 @@ public final class Router implements Handler {
             if (route.method.equals("*") || route.method.equals(method)
                     || (method.equals("HEAD") && route.method.equals("GET"))) {
                 request.pathParameters(parameters);
-                return route.handler.handle(request, loop);
+                return route.handler;
             }
             if (allowed == null) {
                 allowed = new LinkedHashSet<>();
@@ -80,11 +85,15 @@ public final class Router implements Handler {
             }
         }
         if (allowed == null) {
-            return Promise.succeeded(loop, Response.text(404, "no such path: " + path + "\n"));
+            return answer(Response.text(404, "no such path: " + path + "\n"));
         }
         String allow = String.join(", ", allowed);
-        return Promise.succeeded(loop, Response.text(405, "method " + method + " is not allowed here; use "
-                + allow + "\n").header("Allow", allow));
+        return answer(Response.text(405, "method " + method + " is not allowed here; use " + allow + "\n")
+                .header("Allow", allow));
+    }
+
+    private static Handler answer(Response response) {
+        return new AtOnce(request -> response);
     }
 
     private boolean implemented(String method) {

@@ -12,7 +12,6 @@ import io.rawloop.loop.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One client connection: reads requests, hands each to the handler, and has its
@@ -221,25 +220,23 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private void dispatch(ServerExchange exchange) {
         Promise<Response> answer;
         try {
-            answer = server.handler().handle(exchange.request, loop);
+            Handler handler = AtOnce.resolve(server.handler(), exchange.request);
+            if (handler instanceof AtOnce atOnce) {
+                // Handler.of, the most common kind: its function's response, and no promise made.
+                responses.answered(exchange, atOnce.answer(exchange.request));
+                return;
+            }
+            answer = handler.handle(exchange.request, loop);
         } catch (Throwable t) {
             answer = Promise.failed(loop, t);
         }
         exchange.answer = answer;
         if (answer.isDone()) {
-            // Answered at once (most handlers): no listener, no timer, no extra turn of the loop.
+            // Answered at once: no listener, no timer, no extra turn of the loop.
             responses.answered(exchange, answer.isSucceeded() ? answer.resultNow() : exchange.failureResponse(answer.failureNow()));
             return;
         }
-        exchange.deadline = loop.schedule(config.responseTimeout(), () -> {
-            exchange.answer.cancel(new TimeoutException("no answer within " + config.responseTimeout().toMillis() + " ms"));
-            responses.answered(exchange, Response.error(503, "the handler did not answer within "
-                    + config.responseTimeout().toMillis() + " ms"));
-        });
-        answer.onComplete((response, failure) -> {
-            exchange.deadline.cancel();
-            responses.answered(exchange, failure == null ? response : exchange.failureResponse(failure));
-        });
+        exchange.awaitAnswer(loop, config.responseTimeout(), responses);
     }
     // endregion dispatch
     // endregion reading

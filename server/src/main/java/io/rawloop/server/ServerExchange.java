@@ -1,9 +1,12 @@
 package io.rawloop.server;
 
+import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Log;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.Timer;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The server's side of one HTTP exchange: a request read from a connection and, once the
@@ -44,6 +47,23 @@ final class ServerExchange {
         exchange.response = response;
         return exchange;
     }
+
+    // region awaitAnswer
+    /**
+     * A handler that did not answer at once: its answer goes to {@code responses} when it comes,
+     * or a 503 at the response timeout (and the handler's promise is cancelled), whichever is first.
+     */
+    void awaitAnswer(EventLoop loop, Duration timeout, ResponseWriter responses) {
+        deadline = loop.schedule(timeout, () -> {
+            answer.cancel(new TimeoutException("no answer within " + timeout.toMillis() + " ms"));
+            responses.answered(this, Response.error(503, "the handler did not answer within " + timeout.toMillis() + " ms"));
+        });
+        answer.onComplete((response, failure) -> {
+            deadline.cancel();
+            responses.answered(this, failure == null ? response : failureResponse(failure));
+        });
+    }
+    // endregion awaitAnswer
 
     /** The answer to a handler that failed: its HttpError, 503 when cancelled, else a logged 500. */
     Response failureResponse(Throwable failure) {

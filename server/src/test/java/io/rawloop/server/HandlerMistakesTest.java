@@ -57,6 +57,10 @@ class HandlerMistakesTest {
                     out.write(ByteBuffer.wrap("partial".getBytes(StandardCharsets.US_ASCII)));
                     throw new IllegalStateException("the producer broke (expected in the test log)");
                 })))
+                .get("/null", io.rawloop.server.Handler.of(r -> null))
+                .get("/throws", io.rawloop.server.Handler.of(r -> {
+                    throw new IllegalStateException("the function broke (expected in the test log)");
+                }))
                 .get("/hello", io.rawloop.server.Handler.of(r -> Response.text(200, "Hello, World!")));
         server = HttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, ServerConfig.DEFAULT,
                 routes);
@@ -96,6 +100,20 @@ class HandlerMistakesTest {
         List<String> aboutIt = logged.stream().filter(m -> m.contains("GET /split")).toList();
         assertEquals(1, aboutIt.size(), "logged once, with the route: " + logged);
         assertTrue(aboutIt.get(0).contains("X-Split"), aboutIt.get(0));
+    }
+
+    @Test
+    void aHandlerOfFunctionThatThrowsOrAnswersNullIsA500LoggedWithTheRouteAndTheConnectionGoesOn() throws Exception {
+        // The server calls a Handler.of function directly (no promise): its mistakes still end as 500s.
+        try (Socket socket = Sockets.open(server.port())) {
+            socket.getOutputStream().write(("GET /null HTTP/1.1\r\nHost: x\r\n\r\nGET /throws HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            List<String> answers = ServerTest.readResponses(socket.getInputStream(), 3);
+            String failed = "500 500 Internal Server Error: the handler failed; the server log has the details\n";
+            assertEquals(List.of(failed, failed, "200 Hello, World!"), answers);
+        }
+        assertTrue(logged.stream().anyMatch(m -> m.contains("GET /null") && m.contains("answered null")), logged.toString());
+        assertTrue(logged.stream().anyMatch(m -> m.contains("GET /throws") && m.contains("function broke")), logged.toString());
     }
 
     @Test

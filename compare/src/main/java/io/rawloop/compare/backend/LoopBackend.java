@@ -6,6 +6,7 @@ import io.rawloop.loop.Promise;
 import io.rawloop.server.Handler;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.Response;
+import io.rawloop.server.Router;
 import io.rawloop.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,12 @@ final class LoopBackend {
             loop.schedule(Duration.ofMillis(a.sleepMs()), () -> later.complete(response(a)));
             return later;
         };
+        if (!coroutines) {
+            // The fixed answers as a rawloop user writes them: routes whose Handler.of function
+            // returns a constant, which the server sends with no promise in between.
+            handler = new Router().get("/hello", Handler.of(r -> HELLO)).get("/json", Handler.of(r -> JSON))
+                    .any("/*", handler);
+        }
         HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, handler);
         Thread loopThread = onLoop(server);
         return new Backend.Running() {
