@@ -18,9 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #runOnce(boolean)} is the whole design, in five named phases:
  * <ol>
  *   <li><b>timeout</b>: zero if callbacks are waiting, else until the nearest timer, else forever;</li>
- *   <li><b>select</b>: block in the selector for at most that long;</li>
- *   <li><b>events to ready</b>: each selected key, and each task handed in by another thread,
- *       becomes a ready callback;</li>
+ *   <li><b>select</b>: block in the selector for at most that long; each key it selects
+ *       becomes a ready callback as the selector reports it;</li>
+ *   <li><b>tasks to ready</b>: each task handed in by another thread becomes a ready callback;</li>
  *   <li><b>timers to ready</b>: each timer whose deadline has passed becomes a ready callback;</li>
  *   <li><b>run ready</b>: run the callbacks that were ready when this phase began.</li>
  * </ol>
@@ -69,7 +69,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     final LoopDebug debug;
     /** Figures for {@link LoopStats}; {@link OutgoingQueue} keeps their queued bytes. */
     final LoopFigures figures = new LoopFigures();
-    /** The selector and the channels registered with it: phases 2 and 3a. */
+    /** The selector and the channels registered with it: phase 2. */
     final LoopSelector selector;
 
     EventLoop(EventLoopBuilder builder) {
@@ -101,9 +101,8 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     void runOnce(boolean mayBlock) {
         long timeoutMillis = mayBlock ? selectTimeoutMillis() : 0;   // 1. timeout
-        lastSelectFoundKeys = selector.select(timeoutMillis, inbox);  // 2. select
-        selector.enqueueSelectedKeys();                               // 3. events to ready
-        enqueueExecutedTasks();
+        lastSelectFoundKeys = selector.select(timeoutMillis, inbox);  // 2. select, ready keys to ready
+        enqueueExecutedTasks();                                       // 3. tasks to ready
         enqueueDueTimers();                                           // 4. timers to ready
         runReadyCallbacks();                                          // 5. run ready
         figures.iterations++;
@@ -128,7 +127,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
     // endregion selectTimeout
 
-    /** Phase 3b: tasks handed in by {@link #execute} from any thread. */
+    /** Phase 3: tasks handed in by {@link #execute} from any thread. */
     private void enqueueExecutedTasks() {
         inbox.drainTo(ready);
     }

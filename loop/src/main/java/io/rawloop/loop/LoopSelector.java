@@ -7,11 +7,11 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * An {@link EventLoop}'s {@link Selector} and the channels registered with it: phases 2 and 3 of
- * the loop's iteration (asyncio keeps the same apart, in {@code selector_events.py}).
+ * An {@link EventLoop}'s {@link Selector} and the channels registered with it: phase 2 of the
+ * loop's iteration (asyncio keeps the same apart, in {@code selector_events.py}).
  *
  * <p>Every registered channel has one attachment type, {@link Selectable}: a selected key becomes
  * a call to its owner, which queues at most one ready callback. The buffers every connection of
@@ -54,15 +54,16 @@ final class LoopSelector {
     // region select
     /**
      * Phase 2: blocks for at most {@code timeoutMillis} (0 polls, {@link EventLoop#BLOCK_UNTIL_WOKEN}
-     * waits for a key or a wake-up). The inbox's wake state makes {@link EventLoop#execute} wake
-     * us only while we may block.
+     * waits for a key or a wake-up), and each selected key's owner queues its ready callback
+     * ({@link #selected}) as the selector reports it. The inbox's wake state makes
+     * {@link EventLoop#execute} wake us only while we may block.
      *
      * @return true if some key was selected
      */
     boolean select(long timeoutMillis, Inbox inbox) {
         loop.figures.selectEntered(loop.nanoTime());   // busy until now, idle from now: LoopStats.utilization
         try {
-            return timeoutMillis == 0 ? selector.selectNow() > 0 : block(timeoutMillis, inbox);
+            return timeoutMillis == 0 ? selector.selectNow(onSelected) > 0 : block(timeoutMillis, inbox);
         } catch (IOException e) {
             // Selector.select fails only when the selector itself is broken; nothing can go on.
             throw new UncheckedIOException("selector of event loop " + loop.name() + " failed", e);
@@ -78,11 +79,11 @@ final class LoopSelector {
             // which then did not wake us: look once more before blocking. Each side writes its
             // flag, then reads the other's (all volatile), so at least one of them sees the other.
             if (!inbox.isEmpty() || runner.stopRequested()) {
-                return selector.selectNow() > 0;
+                return selector.selectNow(onSelected) > 0;
             } else if (timeoutMillis == EventLoop.BLOCK_UNTIL_WOKEN) {
-                return selector.select() > 0;
+                return selector.select(onSelected) > 0;
             } else {
-                return selector.select(timeoutMillis) > 0;
+                return selector.select(onSelected, timeoutMillis) > 0;
             }
         } finally {
             inbox.awake();
@@ -91,22 +92,21 @@ final class LoopSelector {
     // endregion select
 
     // region selectedKeys
-    /** Phase 3a: each selected key's attachment becomes (at most one) ready callback. */
-    void enqueueSelectedKeys() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
-            return;
+    /**
+     * Each selected key, as {@code select} finds it: its attachment becomes (at most one) ready
+     * callback. {@code Selector.select(Consumer)} (JDK 11) hands the keys over one by one instead
+     * of adding them to the selected-key set, a HashSet that the loop would then iterate (an
+     * iterator per turn) and clear: no set, no iterator, and no reflection into sun.nio.ch, which
+     * is how Netty avoids the same set.
+     */
+    private void selected(SelectionKey key) {
+        if (key.isValid()) {   // only the loop cancels keys, but a cancelled key's readyOps would throw
+            ((Selectable) key.attachment()).selected(key.readyOps());
         }
-        // SIMPLIFICATION: iterating the JDK's HashSet allocates an iterator per iteration; Netty
-        // swaps in an array-backed set by reflection to avoid it. One small object per turn is
-        // not worth reflection into sun.nio.ch here.
-        for (SelectionKey key : selected) {
-            if (key.isValid()) {
-                ((Selectable) key.attachment()).selected(key.readyOps());
-            }
-        }
-        selected.clear();
     }
+
+    /** {@link #selected} as the selector's action, made once. */
+    private final Consumer<SelectionKey> onSelected = this::selected;
     // endregion selectedKeys
 
     // region register

@@ -6,7 +6,7 @@ import java.nio.channels.SelectionKey;
  * The one attachment type of every {@link SelectionKey} the loop registers: whatever owns the
  * channel ({@link TcpListener}, {@link TcpConnection}).
  *
- * <p>Phase 3 of {@link EventLoop#runOnce} calls {@link #selected(int)}, which only records the
+ * <p>Phase 2 of {@link EventLoop#runOnce} calls {@link #selected(int)}, which only records the
  * ready operations and queues this owner once; phase 5 runs {@link #onReady(int)}. Readiness is
  * level-triggered (mio's rules apply): a key is selected again as long as the condition holds, so
  * an owner may read once per turn, and must expect a spurious wake-up (a read of zero bytes).
@@ -25,7 +25,7 @@ abstract class Selectable {
     }
 
     // region selected
-    /** Phase 3: remember what is ready; queue the owner unless it already is. */
+    /** Phase 2: remember what is ready; queue the owner unless it already is. */
     final void selected(int readyOps) {
         pendingOps |= readyOps;
         if (!queued) {
