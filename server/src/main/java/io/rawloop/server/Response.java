@@ -28,6 +28,8 @@ public final class Response {
      */
     private byte[] fieldLines = NO_FIELDS;
     private final ResponseBody body;
+    /** Whether a Connection field says close: decided in {@link #header}, not per write. */
+    private boolean saysClose;
     /** For a 101: who takes the connection over. */
     private ProtocolHandler switchTo;
 
@@ -125,6 +127,9 @@ public final class Response {
         lines[at++] = '\r';
         lines[at] = '\n';
         fieldLines = lines;   // a new array: a response already shared between loops never changes under them
+        if (name.equalsIgnoreCase("Connection")) {
+            saysClose |= hasClose(value);
+        }
         return this;
     }
 
@@ -180,13 +185,13 @@ public final class Response {
 
     /** True if the handler set {@code Connection: close}: this is the connection's last response (RFC 9112 §9.6). */
     boolean saysClose() {
-        for (int line = 0; line < fieldLines.length; line = lineEnd(line) + 2) {
-            if (named(line, "Connection")) {
-                for (String option : value(line).split(",")) {
-                    if (option.strip().equalsIgnoreCase("close")) {
-                        return true;
-                    }
-                }
+        return saysClose;
+    }
+
+    private static boolean hasClose(String connectionOptions) {
+        for (String option : connectionOptions.split(",")) {
+            if (option.strip().equalsIgnoreCase("close")) {
+                return true;
             }
         }
         return false;
