@@ -46,7 +46,8 @@ public final class RequestParser {
 
             @Override
             public Framing framing(RequestHead head) {
-                return new Framing(head.framing(), head.contentLength());
+                // Most requests have no body: the shared NONE, not a new record per request.
+                return head.framing() == BodyFraming.NONE ? Framing.NONE : new Framing(head.framing(), head.contentLength());
             }
 
             @Override
