@@ -1,5 +1,6 @@
 package io.rawloop.server;
 
+import io.rawloop.http.DateHeader;
 import io.rawloop.http.HttpVersion;
 import io.rawloop.http.HttpWriter;
 import io.rawloop.loop.EventLoop;
@@ -77,6 +78,12 @@ final class ResponseWriter {
     /** Guards a response that stops moving (the write-stall timeout). */
     private Timer stallTimer;
     private long writtenAtLastCheck;
+    /**
+     * The Date line for the answers of one batch, read from the clock once per read instead of
+     * once per response (a batch lasts one callback: microseconds, in which the second may tick
+     * over at most once; RFC 9110 §6.6.1 asks for the time the message was generated, to the second).
+     */
+    private byte[] batchDate;
 
     ResponseWriter(HttpServer server, TcpConnection connection, Owner owner) {
         this.server = server;
@@ -89,6 +96,7 @@ final class ResponseWriter {
     /** The reading side starts parsing a read: answers given during it share one buffer. */
     void beginBatch() {
         batching = true;
+        batchDate = DateHeader.now();
     }
 
     /** The read is parsed: the batch goes to the connection in one piece. */
@@ -224,7 +232,8 @@ final class ResponseWriter {
         int mark = out == batch ? out.length() : 0;
         out.resetTo(mark);
         try {
-            out.status(HttpVersion.HTTP_1_1, response.status()).date().fieldLine(SERVER);
+            out.status(HttpVersion.HTTP_1_1, response.status()).fieldLine(batching ? batchDate : DateHeader.now())
+                    .fieldLine(SERVER);
             out.fieldLine(response.fieldLines());   // checked and encoded when the handler set them
         } catch (RuntimeException e) {
             out.resetTo(mark);

@@ -1,6 +1,7 @@
 package io.rawloop.compare.backend;
 
 import io.rawloop.compare.backend.Endpoints.Answer;
+import io.rawloop.http.DateHeader;
 import io.rawloop.http.HttpEvent;
 import io.rawloop.http.HttpException;
 import io.rawloop.http.HttpWriter;
@@ -68,6 +69,7 @@ final class BlockingBackend implements Backend.Running {
                     return;
                 }
                 ByteBuffer data = ByteBuffer.wrap(buffer, 0, n);
+                byte[] date = DateHeader.now();   // once per read batch, as rawloop's server does
                 try {
                     for (HttpEvent e; keepAlive && (e = parser.parse(data)) != HttpEvent.NEED_MORE; ) {
                         if (e == HttpEvent.COMPLETE) {
@@ -77,7 +79,7 @@ final class BlockingBackend implements Backend.Running {
                                 flush(writer, out);   // answers before this one go now, in order
                                 Thread.sleep(a.sleepMs());
                             }
-                            Endpoints.write(writer, a);
+                            Endpoints.write(writer, a, a.sleepMs() > 0 ? DateHeader.now() : date);
                             keepAlive = head.keepAlive();
                         }
                     }

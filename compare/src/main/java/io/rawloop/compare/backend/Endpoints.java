@@ -1,5 +1,6 @@
 package io.rawloop.compare.backend;
 
+import io.rawloop.http.DateHeader;
 import io.rawloop.http.HttpVersion;
 import io.rawloop.http.HttpWriter;
 import java.nio.ByteBuffer;
@@ -77,7 +78,12 @@ final class Endpoints {
 
     /** The whole response in rawloop's server's exact layout, into {@code w}. */
     static void write(HttpWriter w, Answer a) {
-        w.status(HttpVersion.HTTP_1_1, a.status()).date().fieldLine(SERVER)
+        write(w, a, DateHeader.now());
+    }
+
+    /** The same, with the Date line read from the clock by the caller: once per read batch, as rawloop's server does. */
+    static void write(HttpWriter w, Answer a, byte[] dateLine) {
+        w.status(HttpVersion.HTTP_1_1, a.status()).fieldLine(dateLine).fieldLine(SERVER)
                 .field("Content-Type", a.contentType()).contentLength(a.body().length).endHead().body(a.body());
     }
 

@@ -123,6 +123,7 @@ final class NettyBackend implements Backend.Running {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();   // one flush per read batch, as rawloop does
+            dateRead = false;   // and the clock is read once per read batch, as rawloop does
         }
 
         @Override
@@ -133,11 +134,14 @@ final class NettyBackend implements Backend.Running {
         /** The Date value made from {@link DateHeader#now()}'s bytes, kept while they are the same second's. */
         private byte[] dateLine;
         private AsciiString date;
+        /** Whether this read batch has read the clock. */
+        private boolean dateRead;
 
         private FullHttpResponse response(Answer a) {
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
                     Unpooled.wrappedBuffer(a.body()));
-            byte[] now = DateHeader.now();   // "Date: ...\r\n", the same array all second
+            byte[] now = dateRead ? dateLine : DateHeader.now();   // "Date: ...\r\n", the same array all second
+            dateRead = true;
             if (now != dateLine) {
                 dateLine = now;
                 date = new AsciiString(now, 6, now.length - 8, true);
