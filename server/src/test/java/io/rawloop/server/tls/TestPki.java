@@ -122,16 +122,22 @@ public final class TestPki {
 
     /** Runs {@code command} in {@code dir} with {@code input} on its stdin (null: none); at most 60 s. */
     public static Result runWith(Path dir, byte[] input, List<String> command) throws IOException, InterruptedException {
+        return runWith(dir, input, command, 60);
+    }
+
+    /** The same, killed after {@code seconds}. */
+    public static Result runWith(Path dir, byte[] input, List<String> command, int seconds)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true).start();
         // A read cannot be interrupted by @Timeout: past the deadline the process is killed.
-        CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(process::destroyForcibly);
+        CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS).execute(process::destroyForcibly);
         try (var in = process.getOutputStream()) {
             if (input != null) {
                 in.write(input);
             }
         }
         byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
+        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }
