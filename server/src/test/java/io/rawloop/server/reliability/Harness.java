@@ -3,6 +3,7 @@ package io.rawloop.server.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rawloop.loop.Clock;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.ManualClock;
@@ -22,8 +23,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 
 /** An in-process server on one loop, its clock, and what the threats need to watch it. */
 final class Harness implements AutoCloseable {
@@ -40,10 +43,15 @@ final class Harness implements AutoCloseable {
 
     /** A server on {@code clock}, or on the system clock when null. */
     Harness(ServerConfig config, ManualClock clock) throws IOException {
+        this(config, clock, null);
+    }
+
+    /** The same, on TLS with {@code tls} when it is not null. */
+    Harness(ServerConfig config, ManualClock clock, SSLContext tls) throws IOException {
         this.clock = clock;
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        this.server = clock == null ? HttpServer.start(any, 1, config, routes())
-                : HttpServer.start(any, 1, config, routes(), clock);
+        HttpServer.Listener listener = tls == null ? HttpServer.Listener.plain(any) : HttpServer.Listener.tls(any, tls);
+        this.server = HttpServer.start(List.of(listener), 1, config, routes(), clock == null ? Clock.system() : clock);
     }
 
     /** The endpoints the threats aim at. */
