@@ -35,13 +35,15 @@ import org.HdrHistogram.Histogram;
  * timeout; the question is whether the loop's work for everyone else grows with them. The client
  * (rawloop's, on a loop of its own, trusting the server's certificate) sends one request at a
  * time for {@code duration}, over one kept-alive connection and then with a new connection (a full
- * handshake) per request, first with no flood and then with N silent connections open; each
- * phase's p50 and p99, and the ratio of the p99s, flood over baseline.
+ * handshake) per request: with no flood, with N silent connections open, and with no flood again
+ * (A-B-A, so that the machine's drift shows); each phase's p50 and p99, and the p99 during the
+ * flood over the mean of the p99s without.
  *
  * <p>SIMPLIFICATION: server, client and flood share this JVM and its cores, as the loop's tests
  * do; the figure to watch is the ratio, taken on the same machine minutes apart. The server's
- * handshake timeout is set past the phase's end, so that the flood stays whole while measured;
- * that it is closed at the timeout is tested ({@code TlsHostilePeersTest}), not measured.
+ * handshake and request-head timeouts are set past the phases' end, so that the flood stays
+ * whole while measured; that it is closed at the timeout is tested ({@code TlsHostilePeersTest}),
+ * not measured.
  */
 final class TlsSilent {
 
@@ -50,7 +52,9 @@ final class TlsSilent {
 
     static String run(int connections, Duration duration) throws Exception {
         Path dir = Files.createTempDirectory("rawloop-tls-silent");
-        ServerConfig config = ServerConfig.DEFAULT.withHandshakeTimeout(duration.multipliedBy(3).plusSeconds(30))
+        // The request head's timeout runs from the accept too, and would close the flood first.
+        Duration outlast = duration.multipliedBy(5).plusSeconds(30);
+        ServerConfig config = ServerConfig.DEFAULT.withHandshakeTimeout(outlast).withHeaderTimeout(outlast)
                 .withMaxConnections(Math.max(ServerConfig.DEFAULT.maxConnections(), connections + 100));
         try (HttpServer server = HttpServer.start(List.of(HttpServer.Listener.tls(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), serverContext(dir))), 1, config,
@@ -60,31 +64,35 @@ final class TlsSilent {
             HttpClient client = loop.submit(() -> HttpClient.create(loop, ClientConfig.DEFAULT
                     .withTls(ClientTls.trusting(dir.resolve("cert.pem"))))).get(30, TimeUnit.SECONDS);
             String url = "https://localhost:" + server.port() + "/hello";
-            measure(loop, client, url, false, Duration.ofSeconds(2));   // warm-up: JIT, session set-up
-            measure(loop, client, url, true, Duration.ofSeconds(2));
-            Histogram keptBefore = measure(loop, client, url, false, duration);
-            Histogram newBefore = measure(loop, client, url, true, duration);
+            // Warm-up as long as a phase: with 2 s, the first phase still ran in part interpreted
+            // and came out several times slower than the same phase run last.
+            phases(loop, client, url, duration.compareTo(Duration.ofSeconds(2)) > 0 ? duration : Duration.ofSeconds(2));
+            Histogram[] before = phases(loop, client, url, duration);
+            Histogram[] during;
+            int held;
             List<Socket> silent = flood(server.port(), connections);
             try {
-                awaitOpen(server, connections);
-                Histogram keptDuring = measure(loop, client, url, false, duration);
-                Histogram newDuring = measure(loop, client, url, true, duration);
-                int held = server.stats().openConnections();
-                Table t = new Table("https client", "phase", "requests", "p50 ms", "p99 ms", "max ms");
-                row(t, "kept-alive connection", "no flood", keptBefore);
-                row(t, "kept-alive connection", connections + " silent", keptDuring);
-                row(t, "new connection per request", "no flood", newBefore);
-                row(t, "new connection per request", connections + " silent", newDuring);
-                return String.format(Locale.ROOT, "The silent TLS flood: %,d connections that never send a ClientHello"
-                                + " (the server held %,d open at the end, the client's among them), one https request"
-                                + " at a time, %d s per phase%n%n", connections, held, duration.toSeconds()) + t
-                        + String.format(Locale.ROOT, "%np99 with the flood / without: kept-alive %.2f×, new connection %.2f×%n",
-                        ratio(keptDuring, keptBefore), ratio(newDuring, newBefore));
+                await(server, "all " + connections + " accepted", () -> server.stats().openConnections() >= connections);
+                during = phases(loop, client, url, duration);
+                held = server.stats().openConnections();
             } finally {
-                for (Socket s : silent) {
-                    IoErrors.closeQuietly(s);
-                }
+                silent.forEach(IoErrors::closeQuietly);
             }
+            await(server, "the flood closed", () -> server.stats().openConnections() <= 1);   // the client's, at most
+            Histogram[] after = phases(loop, client, url, duration);
+            Table t = new Table("https client", "phase", "requests", "p50 ms", "p99 ms", "max ms");
+            String[] clients = {"kept-alive connection", "new connection per request"};
+            for (int c = 0; c < 2; c++) {
+                row(t, clients[c], "no flood", before[c]);
+                row(t, clients[c], connections + " silent", during[c]);
+                row(t, clients[c], "no flood, after", after[c]);
+            }
+            return String.format(Locale.ROOT, "The silent TLS flood: %,d connections that never send a ClientHello"
+                            + " (the server held %,d open at the end, the client's among them), one https request"
+                            + " at a time, %d s per phase%n%n", connections, held, duration.toSeconds()) + t
+                    + String.format(Locale.ROOT, "%np99 with the flood / without (the mean of before and after):"
+                            + " kept-alive %.2f×, new connection %.2f×%n", ratio(before[0], during[0], after[0]),
+                    ratio(before[1], during[1], after[1]));
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
@@ -93,6 +101,11 @@ final class TlsSilent {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** Both clients in turn, each for {@code duration}: kept-alive, then a new connection per request. */
+    private static Histogram[] phases(EventLoop loop, HttpClient client, String url, Duration duration) throws Exception {
+        return new Histogram[] {measure(loop, client, url, false, duration), measure(loop, client, url, true, duration)};
     }
 
     /**
@@ -138,12 +151,13 @@ final class TlsSilent {
         return silent;
     }
 
-    /** Until the server has accepted all {@code n}, for at most 60 s. */
-    private static void awaitOpen(HttpServer server, int n) throws Exception {
+    /** Until {@code condition} holds, turning the server's loop, for at most 60 s. */
+    private static void await(HttpServer server, String what, java.util.function.BooleanSupplier condition)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.stats().openConnections() < n) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("the server accepted " + server.stats().openConnections() + " of " + n + " in 60 s");
+                throw new IOException("not within 60 s: " + what + " (" + server.stats().openConnections() + " open)");
             }
             server.loops().get(0).submit(() -> null).get(30, TimeUnit.SECONDS);   // one turn of its loop
         }
@@ -181,7 +195,9 @@ final class TlsSilent {
         return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
     }
 
-    private static double ratio(Histogram during, Histogram before) {
-        return (double) during.getValueAtPercentile(99) / Math.max(1, before.getValueAtPercentile(99));
+    /** The p99 during the flood over the mean of the p99s before and after it (an A-B-A design, so that drift shows). */
+    private static double ratio(Histogram before, Histogram during, Histogram after) {
+        double without = (before.getValueAtPercentile(99) + after.getValueAtPercentile(99)) / 2.0;
+        return during.getValueAtPercentile(99) / Math.max(1, without);
     }
 }

@@ -7,6 +7,7 @@ import io.rawloop.loop.Clock;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.ManualClock;
+import io.rawloop.loop.TcpConnection;
 import io.rawloop.server.Handler;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.Response;
@@ -132,6 +133,26 @@ final class Harness implements AutoCloseable {
 
     long queuedBytes() {
         return loop().submit(() -> loop().stats().queuedBytes()).join();
+    }
+
+    /**
+     * Moves the clock 30 s at a time (each a write-stall check: progress since the last one, or
+     * drop) until {@code readers} connections have been dropped for stalling, for at most 90 s;
+     * all along, what waits in our heap must stay under the high watermark per reader. Returns
+     * the most that waited.
+     */
+    long dropStalledReaders(int readers) {
+        long bound = (long) readers * TcpConnection.DEFAULT_HIGH_WATERMARK;
+        long maxQueued = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (server.stats().writeStalls() < readers) {
+            assertTrue(System.nanoTime() < deadline, "not all dropped within 90 s: " + server.stats());
+            maxQueued = Math.max(maxQueued, queuedBytes());
+            assertTrue(maxQueued <= bound, maxQueued + " bytes queued for " + readers + " readers that stopped reading");
+            advance(Duration.ofSeconds(30));
+        }
+        assertEquals(readers, server.stats().writeStalls(), "every reader that stopped was dropped");
+        return maxQueued;
     }
 
     /** Nothing left behind: no connection open, only the listener registered, nothing queued. */
