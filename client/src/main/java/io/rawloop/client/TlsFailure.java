@@ -7,6 +7,8 @@ import io.rawloop.loop.TlsHandshakeTimeoutException;
 import io.rawloop.loop.TlsTruncationException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -52,6 +54,15 @@ final class TlsFailure {
     /** What the handshake's failure means, with the JDK's words after it. */
     private static String why(String host, SSLException cause) {
         String all = reasons(cause);
+        // The PKIX validator checks dates before it looks for a trusted CA, and wraps the
+        // CertificateExpiredException in a CertPathValidatorException ("validity check failed"):
+        // asked first, or an expired certificate would be called untrusted (RFC 5280 §6.1.3).
+        if (has(cause, CertificateExpiredException.class)) {
+            return "the server's certificate has expired (" + all + ")";
+        }
+        if (has(cause, CertificateNotYetValidException.class)) {
+            return "the server's certificate is not valid yet: its notBefore is in the future (" + all + ")";
+        }
         if (all.contains("unable to find valid certification path") || all.contains("PKIX path")
                 || has(cause, CertPathValidatorException.class) && !all.contains("No subject alternative")) {
             return "the server's certificate is not signed by a CA we trust, or is self-signed (" + all + ")";

@@ -44,7 +44,7 @@ class CommandLinesTest {
         assertTrue(duration.err().contains("'soon' is not a duration"), duration.err());
         Run experiment = run("experiment", "gil");
         assertEquals(2, experiment.exit());
-        assertTrue(experiment.err().contains("no experiment 'gil'; there are downloads, spawn, c10k, blocking, cpu, processes"), experiment.err());
+        assertTrue(experiment.err().contains("no experiment 'gil'; there are downloads, spawn, c10k, blocking, cpu, processes, tls-silent"), experiment.err());
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.rawloop.loop;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * Two chores about I/O errors that every module does the same way, written once: closing what may
@@ -28,8 +30,18 @@ public final class IoErrors {
         }
     }
 
-    /** Why {@code failure} happened, in its own words: its message, or its class's name if it has none. */
+    /**
+     * Why {@code failure} happened, in its own words: its message, or its class's name if it has
+     * none. A missing or forbidden file says so: the message of a {@link NoSuchFileException} is
+     * only the file's name, which the caller has already said.
+     */
     public static String reason(Throwable failure) {
+        if (failure instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied";
+        }
         return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
     }
 }

@@ -66,4 +66,17 @@ class ExperimentsTest {
                 rows.stream().map(r -> r.split("\\|")[2].strip()).toList());
         assertTrue(rows.get(6).matches("\\| 4 \\| processes, no work \\| [0-9.]+ s \\| – \\| \\d+ ms \\|"), rows.get(6));
     }
+
+    @Test
+    void tlsSilent() throws Exception {
+        String out = Experiments.run("tls-silent", TINY);
+        List<String> rows = rows(out);
+        assertEquals(List.of("no flood", "50 silent", "no flood, after", "no flood", "50 silent", "no flood, after"),
+                rows.stream().map(r -> r.split("\\|")[2].strip()).toList());
+        assertTrue(rows.stream().allMatch(r -> r.split("\\|")[3].strip().matches("[1-9]\\d*")), "every phase made requests: " + out);
+        var held = java.util.regex.Pattern.compile("the server held (\\d+) open").matcher(out);
+        assertTrue(held.find() && Integer.parseInt(held.group(1)) >= 50, "the flood was there while measured: " + out);
+        assertTrue(out.matches("(?s).*p99 with the flood / without \\(the mean of before and after\\): kept-alive [0-9.]+×,"
+                + " new connection [0-9.]+×\\n"), out);
+    }
 }

@@ -87,6 +87,51 @@ class DemoTlsTest {
     }
 
     @Test
+    void withAPkcs12KeystoreAndItsPasswordFileItServesCurl() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        pki.pkcs12("correct horse");
+        Process demo = demo("--port", "0", "--loops", "1", "--tls-port", "0", "--tls-keystore", "localhost.p12",
+                "--tls-password-file", "localhost.password");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("listening on https://")) {
+                // the notes, then the http line
+            }
+            assertTrue(line != null, "the demo ended without an https listener");
+            String url = "https://localhost:" + line.substring(line.lastIndexOf(':') + 1) + "/hello";
+            assertEquals("Hello, World! 200", TestPki.run(dir, "curl", "-sS", "--cacert", "ca.pem", "-w", " %{http_code}", url));
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aWrongPasswordOrAMissingKeystoreOrPasswordFileIsOneLineOnStderrWithExitStatus2() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        pki.pkcs12("correct horse");
+        Files.writeString(dir.resolve("wrong.password"), "battery staple\n");
+        assertEquals("the password in wrong.password does not open localhost.p12",
+                refusal("--tls-keystore", "localhost.p12", "--tls-password-file", "wrong.password"));
+        assertEquals("cannot read the PKCS#12 keystore none.p12: no such file",
+                refusal("--tls-keystore", "none.p12", "--tls-password-file", "localhost.password"));
+        assertEquals("cannot read the password file none.password: no such file",
+                refusal("--tls-keystore", "localhost.p12", "--tls-password-file", "none.password"));
+    }
+
+    /** The demo's whole output when it refuses {@code tlsOptions}: exit status 2, one line, no stack trace. */
+    private String refusal(String... tlsOptions) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--tls-port", "0"));
+        args.addAll(List.of(tlsOptions));
+        Process demo = demo(args.toArray(String[]::new));
+        String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(demo.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, demo.exitValue(), output);
+        assertFalse(output.contains("Exception") || output.contains("\tat "), output);
+        assertEquals(1, output.lines().count(), output);
+        return output.strip();
+    }
+
+    @Test
     void tlsOptionsThatDoNotGoTogetherAreRefusedBeforeAnythingStarts() throws Exception {
         DemoServer demo = new DemoServer();
         new CommandLine(demo).parseArgs("--tls-port", "0", "--tls-cert", "a.pem");

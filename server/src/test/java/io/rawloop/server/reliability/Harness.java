@@ -3,9 +3,11 @@ package io.rawloop.server.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rawloop.loop.Clock;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.ManualClock;
+import io.rawloop.loop.TcpConnection;
 import io.rawloop.server.Handler;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.Response;
@@ -22,8 +24,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 
 /** An in-process server on one loop, its clock, and what the threats need to watch it. */
 final class Harness implements AutoCloseable {
@@ -40,10 +44,15 @@ final class Harness implements AutoCloseable {
 
     /** A server on {@code clock}, or on the system clock when null. */
     Harness(ServerConfig config, ManualClock clock) throws IOException {
+        this(config, clock, null);
+    }
+
+    /** The same, on TLS with {@code tls} when it is not null. */
+    Harness(ServerConfig config, ManualClock clock, SSLContext tls) throws IOException {
         this.clock = clock;
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        this.server = clock == null ? HttpServer.start(any, 1, config, routes())
-                : HttpServer.start(any, 1, config, routes(), clock);
+        HttpServer.Listener listener = tls == null ? HttpServer.Listener.plain(any) : HttpServer.Listener.tls(any, tls);
+        this.server = HttpServer.start(List.of(listener), 1, config, routes(), clock == null ? Clock.system() : clock);
     }
 
     /** The endpoints the threats aim at. */
@@ -124,6 +133,26 @@ final class Harness implements AutoCloseable {
 
     long queuedBytes() {
         return loop().submit(() -> loop().stats().queuedBytes()).join();
+    }
+
+    /**
+     * Moves the clock 30 s at a time (each a write-stall check: progress since the last one, or
+     * drop) until {@code readers} connections have been dropped for stalling, for at most 90 s;
+     * all along, what waits in our heap must stay under the high watermark per reader. Returns
+     * the most that waited.
+     */
+    long dropStalledReaders(int readers) {
+        long bound = (long) readers * TcpConnection.DEFAULT_HIGH_WATERMARK;
+        long maxQueued = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (server.stats().writeStalls() < readers) {
+            assertTrue(System.nanoTime() < deadline, "not all dropped within 90 s: " + server.stats());
+            maxQueued = Math.max(maxQueued, queuedBytes());
+            assertTrue(maxQueued <= bound, maxQueued + " bytes queued for " + readers + " readers that stopped reading");
+            advance(Duration.ofSeconds(30));
+        }
+        assertEquals(readers, server.stats().writeStalls(), "every reader that stopped was dropped");
+        return maxQueued;
     }
 
     /** Nothing left behind: no connection open, only the listener registered, nothing queued. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code other.pem}, {@code other.key}: the same CA, for {@code other.example} only (a name mismatch);</li>
  *   <li>{@code self.pem}, {@code self.key}: self-signed for localhost, signed by no CA.</li>
  * </ul>
+ * On demand: {@link #expired()} (signed by the CA, valid only in 2020) and {@link #pkcs12(String)}.
  */
 public final class TestPki {
 
@@ -59,6 +60,39 @@ public final class TestPki {
                 "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
     }
 
+    /**
+     * {@code expired.pem} and {@code expired.key}: signed by the CA for localhost and 127.0.0.1,
+     * valid only on 1 January 2020. OpenSSL 3.0's {@code x509} has no {@code -not_before} (3.4
+     * added it), so the dates go through {@code openssl ca}, which takes them as they are.
+     */
+    public Path expired() throws Exception {
+        if (!Files.exists(file("expired.pem"))) {
+            run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", "expired.key", "-out", "expired.csr", "-subj", "/CN=expired");
+            Files.writeString(file("expired.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                    + "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n");
+            Files.writeString(file("index.txt"), "");
+            Files.writeString(file("ca.cnf"), "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\n"
+                    + "serial = ca.srl\ndefault_md = sha256\npolicy = any\nunique_subject = no\n[any]\ncommonName = supplied\n");
+            run(dir, "openssl", "ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
+                    "-in", "expired.csr", "-out", "expired.pem", "-extfile", "expired.ext",
+                    "-startdate", "20200101000000Z", "-enddate", "20200102000000Z");
+        }
+        return file("expired.pem");
+    }
+
+    /**
+     * {@code localhost.p12}: the localhost chain and key in a PKCS#12 keystore, as {@code openssl
+     * pkcs12 -export} writes it, opened by {@code password}, which is also written to
+     * {@code localhost.password} (with a newline, as {@code echo} leaves it).
+     */
+    public Path pkcs12(String password) throws Exception {
+        Files.writeString(file("localhost.password"), password + "\n");
+        run(dir, "openssl", "pkcs12", "-export", "-in", "localhost.pem", "-inkey", "localhost.key", "-name", "localhost",
+                "-out", "localhost.p12", "-passout", "file:localhost.password");
+        return file("localhost.p12");
+    }
+
     /** A file of the set, by name: {@code pki.file("ca.pem")}. */
     public Path file(String name) {
         return dir.resolve(name);
@@ -88,16 +122,22 @@ public final class TestPki {
 
     /** Runs {@code command} in {@code dir} with {@code input} on its stdin (null: none); at most 60 s. */
     public static Result runWith(Path dir, byte[] input, List<String> command) throws IOException, InterruptedException {
+        return runWith(dir, input, command, 60);
+    }
+
+    /** The same, killed after {@code seconds}. */
+    public static Result runWith(Path dir, byte[] input, List<String> command, int seconds)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true).start();
         // A read cannot be interrupted by @Timeout: past the deadline the process is killed.
-        CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(process::destroyForcibly);
+        CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS).execute(process::destroyForcibly);
         try (var in = process.getOutputStream()) {
             if (input != null) {
                 in.write(input);
             }
         }
         byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
+        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }

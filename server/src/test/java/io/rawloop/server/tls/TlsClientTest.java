@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * rawloop's client on https:// URLs: against the JDK's HttpsServer and rawloop's own server,
- * trusting a CA file, refusing what it must (a name mismatch, a self-signed or unknown CA, a
+ * trusting a CA file, refusing what it must (a name mismatch, a self-signed or unknown CA, an expired certificate, a
  * stalled handshake, a response cut short without close_notify) with a kind and a message that
  * say what failed.
  */
@@ -58,6 +57,7 @@ class TlsClientTest {
     private static HttpServer ours;
     private static HttpServer otherName;
     private static HttpServer selfSigned;
+    private static HttpServer expired;
     private static HttpsServer jdk;
     private static EventLoop loop;
 
@@ -74,6 +74,9 @@ class TlsClientTest {
         otherName = HttpServer.start(List.of(HttpServer.Listener.tls(any, context("other"))), 1, ServerConfig.DEFAULT, routes,
                 Clock.system());
         selfSigned = HttpServer.start(List.of(HttpServer.Listener.tls(any, context("self"))), 1, ServerConfig.DEFAULT, routes,
+                Clock.system());
+        pki.expired();
+        expired = HttpServer.start(List.of(HttpServer.Listener.tls(any, context("expired"))), 1, ServerConfig.DEFAULT, routes,
                 Clock.system());
         jdk = HttpsServer.create(any, 0);
         jdk.setHttpsConfigurator(new HttpsConfigurator(context("localhost")));
@@ -95,7 +98,7 @@ class TlsClientTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {ours, otherName, selfSigned, loop}) {
+        for (AutoCloseable c : new AutoCloseable[] {ours, otherName, selfSigned, expired, loop}) {
             try {
                 if (c != null) {
                     c.close();
@@ -163,6 +166,17 @@ class TlsClientTest {
         HttpClient insecure = onLoop(() -> HttpClient.create(loop, ClientConfig.DEFAULT.withTls(ClientTls.unverified())));
         assertEquals("Hello, World!", get(insecure, https(selfSigned, "/hello")).bodyText());
         assertEquals("Hello, World!", get(insecure, https(otherName, "/hello")).bodyText(), "nor is the name checked");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedAsExpiredUnlessInsecure() throws Exception {
+        HttpClient checking = onLoop(() -> HttpClient.create(loop, trustingTheCa()));
+        HttpClientException e = failure(checking, https(expired, "/hello"));
+        assertEquals(Kind.TLS_HANDSHAKE, e.kind());
+        assertTrue(e.reason().contains("failed: the server's certificate has expired"), e.getMessage());
+        assertTrue(e.reason().contains("NotAfter: "), "with the JDK's words, which give the date: " + e.reason());
+        HttpClient insecure = onLoop(() -> HttpClient.create(loop, ClientConfig.DEFAULT.withTls(ClientTls.unverified())));
+        assertEquals("Hello, World!", get(insecure, https(expired, "/hello")).bodyText());
     }
 
     @Test
@@ -251,14 +265,10 @@ class TlsClientTest {
     }
 
     private static <T> T onLoop(Callable<T> call) throws Exception {
-        return loop.submit(call).get(30, TimeUnit.SECONDS);
+        return LoopCalls.onLoop(loop, call);
     }
 
     private static <T> T await(Callable<Promise<T>> call) throws Exception {
-        try {
-            return onLoop(() -> call.call().toCompletableFuture()).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return LoopCalls.await(loop, call);
     }
 }
