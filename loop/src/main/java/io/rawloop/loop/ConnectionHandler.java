@@ -5,11 +5,19 @@ import java.nio.ByteBuffer;
 /**
  * What a {@link TcpConnection} tells its owner, always on the loop thread, one call at a time.
  *
- * <p>Order of events on one connection: any number of {@link #onData} (interleaved with
- * {@link #onWritabilityChanged}), at most one {@link #onEndOfStream}, and exactly one
- * {@link #onClose} last.
+ * <p>Order of events on one connection: on a TLS connection first {@link #onTlsHandshake}; then
+ * any number of {@link #onData} (interleaved with {@link #onWritabilityChanged}), at most one
+ * {@link #onEndOfStream}, and exactly one {@link #onClose} last.
  */
 public interface ConnectionHandler {
+
+    /**
+     * On a connection with {@link TcpConnection#startTls TLS}: the handshake is done, and what the
+     * peer sends from now on is its data. A server counts the wait for a request from here: the
+     * handshake had its own timeout.
+     */
+    default void onTlsHandshake(TcpConnection connection, TlsHandshake handshake) {
+    }
 
     /**
      * Bytes arrived. {@code data} is the loop's shared read buffer, positioned at the bytes: use

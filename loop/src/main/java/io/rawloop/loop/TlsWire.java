@@ -135,6 +135,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
             handshakeDone = true;
             cancelTimer();
             options.onHandshake().accept(handshake);
+            above.onTlsHandshake(connection, handshake);   // set before the first byte was read
             feedFiles();
             settleDrainWaiters(null);
         }
@@ -377,8 +378,7 @@ final class TlsWire implements ConnectionHandler, ByteSink {
         if (handshakeDone || state == State.CLOSED) {
             return;
         }
-        timedOut = new TlsHandshakeTimeoutException("the TLS handshake did not finish within "
-                + options.handshakeTimeout().toMillis() + " ms");
+        timedOut = new TlsHandshakeTimeoutException("the TLS handshake did not finish within " + options.handshakeTimeout().toMillis() + " ms");
         if (layer == null) {
             ended(timedOut);
         }

@@ -159,7 +159,7 @@ public final class HttpServer implements AutoCloseable {
         }
         accepted.incrementAndGet();
         open.incrementAndGet();
-        ServerConnection server = new ServerConnection(this, connection);
+        ServerConnection server = new ServerConnection(this, connection, tls != null);
         loop.connections.add(server);
         if (tls != null) {
             tls.start(connection);   // beneath the handler, before it reads: HTTP sees plaintext

@@ -9,9 +9,9 @@ import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
+import io.rawloop.loop.TlsHandshake;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * One client connection: reads requests, hands each to the handler, and has its
@@ -47,7 +47,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
 
     /** After our FIN, how long to keep reading (and discarding) before closing anyway. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
-    private static final byte[] NO_BODY = new byte[0];
 
     private final HttpServer server;
     private final ServerConfig config;
@@ -57,8 +56,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private final ResponseWriter responses;
     private State state = State.READING_HEAD;
     private RequestHead head;
-    private byte[] body;
-    private int bodyLength;
+    /** The body of the request being read, while it arrives. */
+    private BodyCollector body;
     /** A 100 Continue is due once the answers in front of this request have gone out. */
     private boolean continueOwed;
     /** The unparsed rest of a read, kept while {@code maxPipelined} requests are in flight. */
@@ -72,14 +71,22 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     /** After a 101: who has the connection. */
     private ProtocolHandler protocol;
 
-    ServerConnection(HttpServer server, TcpConnection connection) {
+    ServerConnection(HttpServer server, TcpConnection connection, boolean tls) {
         this.server = server;
         this.config = server.config();
         this.connection = connection;
         this.loop = connection.loop();
         this.parser = new RequestParser(config.limits());
         this.responses = new ResponseWriter(server, connection, this);
-        // A connection that sends nothing is held to the header timeout too.
+        // A connection that sends nothing is held to the header timeout too; over TLS, from the
+        // end of the handshake (the handshake timeout guards the handshake).
+        if (!tls) {
+            guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
+        }
+    }
+
+    @Override
+    public void onTlsHandshake(TcpConnection c, TlsHandshake handshake) {
         guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
     }
 
@@ -162,8 +169,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             return;   // COMPLETE follows at once
         }
         state = State.READING_BODY;
-        body = new byte[(int) Math.min(Math.max(head.contentLength(), 0), 64 * 1024)];
-        bodyLength = 0;
+        body = new BodyCollector(head.contentLength());
         guardArrival(config.bodyGapTimeout(), 408, "the request body stalled for ");
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: say 100 before the client sends the body; but after the answers to
@@ -178,18 +184,13 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
 
     private void onBody(ByteBuffer piece) {
         continueOwed = false;   // the client did not wait for it
-        int n = piece.remaining();
-        if (bodyLength + n > body.length) {
-            body = Arrays.copyOf(body, Math.max(bodyLength + n, body.length * 2));
-        }
-        piece.get(body, bodyLength, n);
-        bodyLength += n;
+        body.add(piece);
         guardArrival(config.bodyGapTimeout(), 408, "the request body stalled for ");
     }
 
     private void onRequestComplete(ByteBuffer data) {
         boolean moreBytes = data.hasRemaining();
-        byte[] content = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        byte[] content = body == null ? BodyCollector.none() : body.bytes();
         body = null;
         boolean upgrade = ProtocolSwitch.asked(head);   // what follows waits for the answer, unparsed
         if (upgrade) {

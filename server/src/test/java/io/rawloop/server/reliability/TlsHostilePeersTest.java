@@ -94,6 +94,33 @@ class TlsHostilePeersTest {
     }
 
     @Test
+    void overTlsTheHeaderTimeoutCountsFromTheEndOfTheHandshakeWhichHasItsOwnTimeout() throws Exception {
+        Duration header = Duration.ofSeconds(5);
+        Duration handshake = Duration.ofSeconds(20);   // longer than the header timeout: it must still hold
+        try (Harness h = new Harness(ServerConfig.DEFAULT.withHeaderTimeout(header).withHandshakeTimeout(handshake),
+                new ManualClock(), server)) {
+            try (Socket silent = h.connect();   // no ClientHello, ever
+                 SSLSocket quiet = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), h.port())) {
+                quiet.setSoTimeout(30_000);
+                quiet.startHandshake();   // then no request
+                h.await("the server's end of the handshake", () -> h.server.tlsStats().handshakes() == 1);
+                h.awaitOpen(2);
+                h.advance(header);
+                String answer = new String(quiet.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 408 "), "the header timeout, from the handshake's end: " + answer);
+                quiet.close();
+                h.awaitOpen(1);   // the silent one is still there: its wait is the handshake's
+                h.advance(handshake.minus(header).minusMillis(1));
+                assertEquals(1, h.server.stats().openConnections(), "1 ms before the handshake timeout");
+                h.advance(Duration.ofMillis(1));
+                byte[] last = silent.getInputStream().readAllBytes();   // ends at the server's close
+                assertTrue(last.length == 0 || last[0] == 21, "an alert record at most");
+            }
+            h.assertNothingLeaks();
+        }
+    }
+
+    @Test
     void readersThatStopMidResponseHoldAtMostTheWatermarkInCiphertextAndAreDroppedAtTheWriteStall() throws Exception {
         int readers = 20;
         try (Harness h = new Harness(ServerConfig.DEFAULT, new ManualClock(), server)) {
