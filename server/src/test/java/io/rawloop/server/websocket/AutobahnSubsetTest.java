@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A part of the Autobahn|Testsuite in every build, both directions at once: its fuzzing client
  * against our server ({@link AutobahnServer}'s echo, in this JVM), and its fuzzing server against
- * our client ({@link AutobahnEchoClient}); the suite runs in two child JVMs ({@link AutobahnSuite}).
+ * our client ({@link AutobahnEchoClient}); the suite runs both in one child JVM ({@link AutobahnSuite}).
  * The whole suite runs under {@code -Pautobahn}.
  *
  * <h2>Which cases, and why these</h2>
@@ -36,7 +36,7 @@ class AutobahnSubsetTest {
 
     /** 1: text and binary of many sizes; 2: a ping over 125 bytes; 3: reserved bits; 4: reserved opcodes; 5: fragments
      * with control frames between; 6: invalid and valid UTF-8; 7: the close handshake and its codes; 10: a 64 KiB
-     * message in 1-byte frames. */
+     * message our end must reassemble from 1300-byte frames. */
     static final List<String> CASES = List.of("1.1.1", "1.1.2", "1.2.1", "1.2.2", "2.5", "3.1", "3.2", "3.4", "3.7",
             "4.1.1", "4.2.5", "5.1", "5.2", "5.9", "5.15", "6.3.1", "6.3.2", "6.5.1", "6.21.8", "7.1.1", "7.1.6", "7.3.1",
             "7.5.1", "7.7.1", "7.9.1", "7.13.1", "10.1.1");
