@@ -133,8 +133,20 @@ final class WebSocketHandshake implements ConnectionHandler {
         headerTimer.cancel();
         WebSocket socket = WebSocket.over(tcp, true, options);
         tcp.setHandler(socket.handler());
-        socket.start(data);   // the server's first frames may have come with its 101
+        // The server's first frames may have come with its 101. They wait until whoever awaited the handshake
+        // has had the socket (set a listener, or called receive()): a message followed, in the same read, by a
+        // frame that fails the connection would otherwise be parsed before anyone could answer it, and its
+        // answer refused (Autobahn 3.2: a message, then a frame with a reserved bit set, echoed by a strict
+        // client before its 1002). Reading pauses meanwhile, so that nothing overtakes them.
+        ByteBuffer early = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        tcp.pauseReading();
         result.complete(socket);
+        result.onComplete((s, e) -> {
+            socket.start(early);
+            if (tcp.isOpen()) {
+                tcp.resumeReading();
+            }
+        });
     }
 
     /** What is wrong with the server's answer, per §4.1's list, or null. */

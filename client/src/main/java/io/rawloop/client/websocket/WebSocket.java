@@ -32,7 +32,8 @@ import java.util.Objects;
  *     └─ TCP ends without a close frame (1006), the close timeout ─────────────────────┘
  * </pre>
  * After the handshake (§7.1.1) the server closes TCP first: it sends its FIN and closes on the
- * client's; the client waits for the server's. Either way the close timeout ends the wait.
+ * client's; the client waits for the server's, after a failure too. Either way the close timeout
+ * ends the wait.
  * Loop thread, like the connection.
  */
 public final class WebSocket {
@@ -236,11 +237,14 @@ public final class WebSocket {
     /**
      * After the handshake, or a failure: the server sends its FIN at once and closes on the
      * client's (§7.1.1: the server closes TCP first, and a FIN rather than an abrupt close means
-     * the client is not reset before it reads our close frame); the client waits for the server.
-     * The close timer bounds both.
+     * the client is not reset before it reads our close frame); the client waits for the server,
+     * even when it is the client that failed the connection: a client's FIN sent with its close
+     * frame left the Autobahn|Testsuite's fuzzing server (Twisted, on Jython) with a connection it
+     * never saw end, and no verdict for every case in which the client must fail (3.x, 4.x, invalid
+     * UTF-8). The close timer bounds both.
      */
     private void closeTcp() {
-        if (!client || state == State.FAILED) {
+        if (!client) {
             connection.shutdownOutput();
         }
         armCloseTimer();

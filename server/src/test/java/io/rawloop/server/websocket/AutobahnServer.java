@@ -18,10 +18,14 @@ public final class AutobahnServer {
 
     /** Starts the server on port {@code args[0]} and returns; its loops keep running. */
     public static void main(String[] args) throws Exception {
+        HttpServer server = start(new InetSocketAddress(Integer.parseInt(args[0])));
+        System.out.println("autobahn echo server on port " + server.port());
+    }
+
+    /** The echo server on {@code address} (AutobahnSubsetTest's is loopback, port 0). */
+    static HttpServer start(InetSocketAddress address) throws java.io.IOException {
         Router routes = new Router().get("/*", WebSocketUpgrade.of(WebSocketServerTest.echo())
                 .options(WebSocketOptions.DEFAULT.withMaxMessage(16 << 20)));
-        HttpServer server = HttpServer.start(new InetSocketAddress(Integer.parseInt(args[0])), 2, ServerConfig.DEFAULT,
-                routes);
-        System.out.println("autobahn echo server on port " + server.port());
+        return HttpServer.start(address, 2, ServerConfig.DEFAULT, routes);
     }
 }
