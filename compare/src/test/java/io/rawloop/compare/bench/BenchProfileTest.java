@@ -33,8 +33,10 @@ class BenchProfileTest {
         assertTrue(Files.exists(flame), "a flame graph: " + err);
         String graph = Files.readString(flame);
         assertTrue(graph.length() > 1000 && graph.toLowerCase().contains("<html"), "an HTML flame graph: " + graph);
-        // Frame names share prefixes in the graph's data ("!o/rawloop/..."): look for the package's own word.
-        assertTrue(graph.contains("rawloop/compare/backend"), "with the back-end's own frames in it");
+        // The graph's frame names are stored sorted, each sharing its prefix with the one before: only
+        // the first io/rawloop/ frame spells the package out, and which one that is depends on what
+        // was sampled (a handler that answers a constant may never be, in 1,000 requests).
+        assertTrue(graph.contains("rawloop/"), "with rawloop's own frames in it");
         assertTrue(Files.readString(out.resolve("report.html")).contains("<a href='flame-loop-500.html'>"), "linked from the report");
         assertTrue(Files.readString(out.resolve("summary.md")).contains("profiled with async-profiler"), "the summary says so");
     }
