@@ -49,7 +49,7 @@ final class LoopBackend {
             loop.schedule(Duration.ofMillis(a.sleepMs()), () -> later.complete(response(a)));
             return later;
         };
-        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, handler);
+        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, WebSocketEcho.route(handler, coroutines));
         Thread loopThread = onLoop(server);
         return new Backend.Running() {
             @Override
