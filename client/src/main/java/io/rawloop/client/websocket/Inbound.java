@@ -1,6 +1,7 @@
 package io.rawloop.client.websocket;
 
 import io.rawloop.loop.Promise;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -53,6 +54,27 @@ final class Inbound {
         }
         waiting = new Promise<>(socket.connection().loop());
         return waiting;
+    }
+
+    /**
+     * A text message from the decoder: straight to a listener as the String it already is (not
+     * encoded to bytes for a {@link WebSocketMessage} and decoded again), or held as a message.
+     */
+    void text(String text) {
+        if (listener != null) {
+            listener.onText(socket, text);
+        } else {
+            deliver(new WebSocketMessage(true, text.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** A binary message from the decoder: to a listener, with no message object on the way, or held. */
+    void binary(byte[] data) {
+        if (listener != null) {
+            listener.onBinary(socket, data);
+        } else {
+            deliver(new WebSocketMessage(false, data));
+        }
     }
 
     void deliver(WebSocketMessage message) {

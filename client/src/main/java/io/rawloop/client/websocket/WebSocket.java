@@ -161,12 +161,12 @@ public final class WebSocket {
     private final class Decoded implements MessageDecoder.Listener {
         @Override
         public void onText(String text) {
-            inbound.deliver(new WebSocketMessage(true, text.getBytes(StandardCharsets.UTF_8)));
+            inbound.text(text);
         }
 
         @Override
         public void onBinary(byte[] data) {
-            inbound.deliver(new WebSocketMessage(false, data));
+            inbound.binary(data);
         }
 
         @Override
