@@ -15,7 +15,8 @@ final class Inbound {
     private static final int QUEUE_HIGH = 16;
 
     private final WebSocket socket;
-    private final ArrayDeque<WebSocketMessage> queue = new ArrayDeque<>();
+    /** Made for the first message that must wait: a listener, or a receive() that keeps up, needs none. */
+    private ArrayDeque<WebSocketMessage> queue;
     private WebSocket.Listener listener;
     private Promise<WebSocketMessage> waiting;
 
@@ -29,7 +30,7 @@ final class Inbound {
             throw new IllegalStateException("listen() while a receive() is pending");
         }
         listener = to;
-        while (!queue.isEmpty()) {
+        while (queue != null && !queue.isEmpty()) {
             deliver(queue.poll());
         }
         if (closedWith != null) {
@@ -42,7 +43,7 @@ final class Inbound {
             throw new IllegalStateException(listener != null ? "receive() on a WebSocket with a listener"
                     : "receive() while a receive is pending");
         }
-        if (!queue.isEmpty()) {
+        if (queue != null && !queue.isEmpty()) {
             WebSocketMessage next = queue.poll();
             if (queue.size() < QUEUE_HIGH / 2 && socket.connection().isOpen()) {
                 socket.connection().resumeReading();
@@ -89,6 +90,9 @@ final class Inbound {
             waiting = null;
             w.complete(message);
         } else {
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+            }
             queue.add(message);
             if (queue.size() >= QUEUE_HIGH) {
                 socket.connection().pauseReading();

@@ -67,7 +67,8 @@ public final class WebSocket {
     private final WebSocketOptions options;
     private final FrameWriter writer;
     private final MessageDecoder decoder;
-    private final Promise<CloseStatus> closed;
+    /** Made when first asked for: most connections are never asked how they ended. */
+    private Promise<CloseStatus> closed;
     private final Inbound inbound;
     private State state = State.OPEN;
     private CloseStatus status;
@@ -82,7 +83,6 @@ public final class WebSocket {
         this.options = options;
         this.writer = new FrameWriter(client ? MASKS : null);
         this.decoder = new MessageDecoder(!client, options.maxMessage(), options.maxMessage(), new Decoded());
-        this.closed = new Promise<>(loop);
         this.inbound = new Inbound(this);
     }
 
@@ -305,7 +305,9 @@ public final class WebSocket {
                 t.cancel();
             }
         }
-        closed.complete(status);
+        if (closed != null) {
+            closed.complete(status);
+        }
         inbound.closed(status);
     }
 
@@ -342,6 +344,9 @@ public final class WebSocket {
 
     /** Completes with how the connection ended, once it has. */
     public Promise<CloseStatus> closed() {
+        if (closed == null) {
+            closed = state == State.CLOSED ? Promise.succeeded(loop, status) : new Promise<>(loop);
+        }
         return closed;
     }
 

@@ -53,9 +53,11 @@ public final class MessageDecoder implements FrameParser.Listener {
     /** The opcode of the frame being read (control frames come between fragments). */
     private Opcode frameType;
     private boolean frameFin;
-    private byte[] message = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
+    private byte[] message = EMPTY;
     private int messageLength;
-    private final byte[] control = new byte[125];
+    /** A control frame's payload (125 bytes at most, §5.5): made for the first one, as most connections never see one. */
+    private byte[] control;
     private int controlLength;
     private final Utf8Validator utf8 = new Utf8Validator();
 
@@ -80,6 +82,9 @@ public final class MessageDecoder implements FrameParser.Listener {
         frameFin = fin;
         if (opcode.isControl()) {
             controlLength = 0;
+            if (control == null) {
+                control = new byte[125];
+            }
             return;
         }
         if (opcode == Opcode.CONTINUATION) {
@@ -135,7 +140,7 @@ public final class MessageDecoder implements FrameParser.Listener {
                 state = State.BETWEEN;
                 byte[] data = Arrays.copyOf(message, messageLength);
                 if (message.length > 64 * 1024) {
-                    message = new byte[0];   // a big message's buffer is not kept between messages
+                    message = EMPTY;   // a big message's buffer is not kept between messages
                 }
                 if (messageType == Opcode.TEXT) {
                     if (!utf8.complete()) {
