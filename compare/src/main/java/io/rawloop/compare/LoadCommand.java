@@ -1,5 +1,6 @@
 package io.rawloop.compare;
 
+import io.rawloop.compare.backend.WebSocketEcho;
 import io.rawloop.compare.load.LoadGenerator;
 import io.rawloop.compare.load.Report;
 import io.rawloop.compare.load.WsLoadGenerator;
@@ -77,8 +78,8 @@ final class LoadCommand implements Callable<Integer> {
             err.println("not a URL to load: " + url + " (" + e.getReason() + ")");
             return 2;
         }
-        if (connections < 1 || pipeline < 1 || size < 0) {
-            err.println("--connections and --pipeline must be at least 1, --size at least 0");
+        if (connections < 1 || pipeline < 1 || size < 0 || size > WebSocketEcho.MAX_MESSAGE) {
+            err.println("--connections and --pipeline must be at least 1, --size from 0 to " + WebSocketEcho.MAX_MESSAGE);
             return 2;
         }
         LoadGenerator.Result r = ws ? WsLoadGenerator.run(new WsLoadGenerator.Plan(uri, connections, target, size, warmup, duration,

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
         description = {"Run the same HTTP load against several back-ends, each in its own JVM.",
             "Writes DIR/BACKEND-RATE.hgrm, DIR/summary.md and DIR/summary.csv (per rate:",
             "latency, CPU and heap allocated per request, memory, threads) and",
-            "DIR/report.html (charts, offline)."})
+            "DIR/report.html (charts, offline). With --ws, WebSocket messages to each",
+            "back-end's echo instead, counted per message."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Made by picocli, which then sets the options. */

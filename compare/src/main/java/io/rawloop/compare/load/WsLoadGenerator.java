@@ -139,6 +139,9 @@ public final class WsLoadGenerator {
 
         /** Counted while measuring; before the clock starts, only a refused handshake counts (it would never start). */
         void error(String kind) {
+            if (done.isDone()) {
+                return;   // the result has been handed over: its errors are no longer ours to change
+            }
             if (System.nanoTime() >= measureFrom || kind.startsWith("handshake")) {
                 errors.merge(kind, 1L, Long::sum);
             }
