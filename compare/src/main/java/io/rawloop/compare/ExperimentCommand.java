@@ -36,6 +36,10 @@ final class ExperimentCommand implements Callable<Integer> {
             description = "c10k: back-ends (default: the six HTTP servers; nio-floor may be named too).")
     List<String> backends;
 
+    @Option(names = "--ws", description = "c10k: idle WebSocket connections (each echoed one message), on the back-ends that"
+            + " serve /ws/echo: loop, loop-coroutines, netty-nio, netty-epoll.")
+    boolean ws;
+
     @Option(names = "--duration", defaultValue = "10s", converter = Durations.class, description = "blocking, tls-silent: per phase (default ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -62,7 +66,7 @@ final class ExperimentCommand implements Callable<Integer> {
         String table;
         try {
             table = Experiments.run(name, new Experiments.Settings(urls, delayMs, count, idle, backends, duration,
-                    rate, work));
+                    rate, work, ws));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;

@@ -1,7 +1,9 @@
 package io.rawloop.compare;
 
+import io.rawloop.compare.backend.WebSocketEcho;
 import io.rawloop.compare.load.LoadGenerator;
 import io.rawloop.compare.load.Report;
+import io.rawloop.compare.load.WsLoadGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -38,6 +40,13 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--pipeline", defaultValue = "1", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")
     int pipeline;
 
+    @Option(names = "--ws", description = "WebSocket: URL is ws://HOST:PORT/PATH (an echo, such as /ws/echo); --rate is"
+            + " messages/s over all connections, --pipeline messages in flight per connection.")
+    boolean ws;
+
+    @Option(names = "--size", defaultValue = "64", description = "--ws: bytes per binary message (default ${DEFAULT-VALUE}).")
+    int size;
+
     @Option(names = "--hgrm", paramLabel = "FILE", description = "Also write the distribution to FILE.")
     Path hgrmFile;
 
@@ -61,25 +70,27 @@ final class LoadCommand implements Callable<Integer> {
         URI uri;
         try {
             uri = new URI(url);
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new java.net.URISyntaxException(url, "not an http:// URL with a host");
+            String scheme = ws ? "ws" : "http";
+            if (!scheme.equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(url, "not a " + scheme + ":// URL with a host");
             }
         } catch (java.net.URISyntaxException e) {
             err.println("not a URL to load: " + url + " (" + e.getReason() + ")");
             return 2;
         }
-        if (connections < 1 || pipeline < 1) {
-            err.println("--connections and --pipeline must be at least 1");
+        if (connections < 1 || pipeline < 1 || size < 0 || size > WebSocketEcho.MAX_MESSAGE) {
+            err.println("--connections and --pipeline must be at least 1, --size from 0 to " + WebSocketEcho.MAX_MESSAGE);
             return 2;
         }
-        LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(uri, connections, target, warmup, duration, pipeline));
+        LoadGenerator.Result r = ws ? WsLoadGenerator.run(new WsLoadGenerator.Plan(uri, connections, target, size, warmup, duration,
+                pipeline)) : LoadGenerator.run(new LoadGenerator.Plan(uri, connections, target, warmup, duration, pipeline));
         String hgrm = Report.hgrm(r.latencyMicros());
         out.print(hgrm);
         if (hgrmFile != null) {
             Files.writeString(hgrmFile, hgrm);
         }
         out.println(String.format(Locale.ROOT, "%s, %d connections, pipeline %d: ", url, connections, pipeline)
-                + Report.summary(r, target));
+                + Report.summary(r, target, ws ? size + "-byte messages/s" : "req/s"));
         out.flush();
         return r.errors().isEmpty() ? 0 : 1;
     }

@@ -14,14 +14,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * One client connection: reads requests, hands each to the handler, and has its
- * {@link ResponseWriter} write the answers back in the order the requests came (pipelining,
- * RFC 9112 §9.3.2).
+ * One client connection: reads requests, hands each to the handler, and has its {@link ResponseWriter} write the
+ * answers back in the order the requests came (pipelining, RFC 9112 §9.3.2).
  *
  * <h2>Lifecycle</h2>
- * With pipelining, reading and answering overlap, so the connection has two parts: this class,
- * the reading side, and the writing side's queue of {@link ServerExchange}s. The reading side is a
- * state machine:
+ * With pipelining, reading and answering overlap, so the connection has two parts: this class, the reading side,
+ * and the writing side's queue of {@link ServerExchange}s. The reading side is a state machine:
  * <pre>
  *   READING_HEAD ──head──▶ READING_BODY ──body done──▶ (request queued) ──bytes left──▶ READING_HEAD
  *        ▲                                                  │ nothing left
@@ -30,15 +28,13 @@ import java.time.Duration;
  *   a rejection, a timeout, Connection: close, the client's FIN ──▶ FINISHING ──last answer out──▶ DRAINING
  *   a request to upgrade ──▶ FINISHING ──a 101──▶ SWITCHED (the connection is a {@link ProtocolSwitch}'s)
  * </pre>
- * FINISHING reads no more requests (what arrives is discarded) while the answers in flight go
- * out. DRAINING closes in stages, so that the client reads its last response instead of a reset:
- * our FIN is sent, what the client still sends is read and discarded until its FIN (or a short
- * drain time), then the connection closes.
+ * FINISHING reads no more requests (what arrives is discarded) while the answers in flight go out. DRAINING closes
+ * in stages, so that the client reads its last response instead of a reset: our FIN is sent, what the client still
+ * sends is read and discarded until its FIN (or a short drain time), then the connection closes.
  *
- * <p>At most {@link ServerConfig#maxPipelined()} requests are in flight: beyond it the rest of a
- * read is held unparsed, and reading pauses. One timer guards the arrival of a request at a time:
- * the header timeout from the first byte of a head (slowloris), or the body gap between reads of a
- * body. Another watches idleness, a third (after our FIN) the drain.
+ * <p>At most {@link ServerConfig#maxPipelined()} requests are in flight: beyond it the rest of a read is held
+ * unparsed, and reading pauses. One timer guards a request's arrival: the header timeout from a head's first byte
+ * (slowloris), or the gap between reads of a body. Another watches idleness, a third (after our FIN) the drain.
  */
 final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner {
 
@@ -247,8 +243,12 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     public void switchProtocol(ProtocolHandler next) {
         state = State.SWITCHED;   // reading() is false from here on: this side only counts the close
         protocol = next;
+        head = null;              // the upgrade is answered: the new protocol keeps nothing of it
+        parser.forgetMessage();
         responses.flushBatch();   // the 101 goes before the new protocol's first bytes
-        ProtocolSwitch.start(connection, next, this, held);
+        ByteBuffer rest = held;
+        held = null;
+        ProtocolSwitch.start(connection, next, this, rest);
     }
 
     @Override

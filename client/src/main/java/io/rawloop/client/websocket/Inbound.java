@@ -1,6 +1,7 @@
 package io.rawloop.client.websocket;
 
 import io.rawloop.loop.Promise;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -14,7 +15,8 @@ final class Inbound {
     private static final int QUEUE_HIGH = 16;
 
     private final WebSocket socket;
-    private final ArrayDeque<WebSocketMessage> queue = new ArrayDeque<>();
+    /** Made for the first message that must wait: a listener, or a receive() that keeps up, needs none. */
+    private ArrayDeque<WebSocketMessage> queue;
     private WebSocket.Listener listener;
     private Promise<WebSocketMessage> waiting;
 
@@ -28,7 +30,7 @@ final class Inbound {
             throw new IllegalStateException("listen() while a receive() is pending");
         }
         listener = to;
-        while (!queue.isEmpty()) {
+        while (queue != null && !queue.isEmpty()) {
             deliver(queue.poll());
         }
         if (closedWith != null) {
@@ -41,7 +43,7 @@ final class Inbound {
             throw new IllegalStateException(listener != null ? "receive() on a WebSocket with a listener"
                     : "receive() while a receive is pending");
         }
-        if (!queue.isEmpty()) {
+        if (queue != null && !queue.isEmpty()) {
             WebSocketMessage next = queue.poll();
             if (queue.size() < QUEUE_HIGH / 2 && socket.connection().isOpen()) {
                 socket.connection().resumeReading();
@@ -53,6 +55,27 @@ final class Inbound {
         }
         waiting = new Promise<>(socket.connection().loop());
         return waiting;
+    }
+
+    /**
+     * A text message from the decoder: straight to a listener as the String it already is (not
+     * encoded to bytes for a {@link WebSocketMessage} and decoded again), or held as a message.
+     */
+    void text(String text) {
+        if (listener != null) {
+            listener.onText(socket, text);
+        } else {
+            deliver(new WebSocketMessage(true, text.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** A binary message from the decoder: to a listener, with no message object on the way, or held. */
+    void binary(byte[] data) {
+        if (listener != null) {
+            listener.onBinary(socket, data);
+        } else {
+            deliver(new WebSocketMessage(false, data));
+        }
     }
 
     void deliver(WebSocketMessage message) {
@@ -67,6 +90,9 @@ final class Inbound {
             waiting = null;
             w.complete(message);
         } else {
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+            }
             queue.add(message);
             if (queue.size() >= QUEUE_HIGH) {
                 socket.connection().pauseReading();

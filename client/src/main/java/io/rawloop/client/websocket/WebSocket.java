@@ -68,7 +68,8 @@ public final class WebSocket {
     private final WebSocketOptions options;
     private final FrameWriter writer;
     private final MessageDecoder decoder;
-    private final Promise<CloseStatus> closed;
+    /** Made when first asked for: most connections are never asked how they ended. */
+    private Promise<CloseStatus> closed;
     private final Inbound inbound;
     private State state = State.OPEN;
     private CloseStatus status;
@@ -83,7 +84,6 @@ public final class WebSocket {
         this.options = options;
         this.writer = new FrameWriter(client ? MASKS : null);
         this.decoder = new MessageDecoder(!client, options.maxMessage(), options.maxMessage(), new Decoded());
-        this.closed = new Promise<>(loop);
         this.inbound = new Inbound(this);
     }
 
@@ -162,12 +162,12 @@ public final class WebSocket {
     private final class Decoded implements MessageDecoder.Listener {
         @Override
         public void onText(String text) {
-            inbound.deliver(new WebSocketMessage(true, text.getBytes(StandardCharsets.UTF_8)));
+            inbound.text(text);
         }
 
         @Override
         public void onBinary(byte[] data) {
-            inbound.deliver(new WebSocketMessage(false, data));
+            inbound.binary(data);
         }
 
         @Override
@@ -309,7 +309,9 @@ public final class WebSocket {
                 t.cancel();
             }
         }
-        closed.complete(status);
+        if (closed != null) {
+            closed.complete(status);
+        }
         inbound.closed(status);
     }
 
@@ -346,6 +348,9 @@ public final class WebSocket {
 
     /** Completes with how the connection ended, once it has. */
     public Promise<CloseStatus> closed() {
+        if (closed == null) {
+            closed = state == State.CLOSED ? Promise.succeeded(loop, status) : new Promise<>(loop);
+        }
         return closed;
     }
 

@@ -54,6 +54,14 @@ public enum Backend {
         return this != NIO_FLOOR;
     }
 
+    /**
+     * Whether it also serves {@link WebSocketEcho#PATH}: rawloop's two and Netty's two. The
+     * blocking back-ends do not: rawloop has no WebSocket over blocking sockets to run on them.
+     */
+    public boolean servesWebSocket() {
+        return this == LOOP || this == LOOP_COROUTINES || this == NETTY_NIO || this == NETTY_EPOLL;
+    }
+
     /** The back-end named {@code id}; the message lists the names if there is none. */
     public static Backend of(String id) {
         for (Backend b : values()) {

@@ -50,13 +50,13 @@ final class LoopBackend {
             loop.schedule(Duration.ofMillis(a.sleepMs()), () -> later.complete(response(a)));
             return later;
         };
+        // As a rawloop user writes it: a Router, whose Handler.of routes for the fixed answers the
+        // server answers with no promise in between, /ws/echo's upgrade, and the rest.
+        Router routes = new Router().get(WebSocketEcho.PATH, WebSocketEcho.upgrade(coroutines));
         if (!coroutines) {
-            // The fixed answers as a rawloop user writes them: routes whose Handler.of function
-            // returns a constant, which the server sends with no promise in between.
-            handler = new Router().get("/hello", Handler.of(r -> HELLO)).get("/json", Handler.of(r -> JSON))
-                    .any("/*", handler);
+            routes.get("/hello", Handler.of(r -> HELLO)).get("/json", Handler.of(r -> JSON));
         }
-        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, handler);
+        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, routes.any("/*", handler));
         Thread loopThread = onLoop(server);
         return new Backend.Running() {
             @Override

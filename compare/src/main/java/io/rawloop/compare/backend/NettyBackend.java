@@ -90,6 +90,9 @@ final class NettyBackend implements Backend.Running {
             if (!(msg instanceof HttpRequest request)) {
                 return;   // GETs only: the empty LastHttpContent that follows each one
             }
+            if (NettyWebSocketEcho.upgrade(ctx, request)) {
+                return;   // the connection is a WebSocket's from now on
+            }
             Answer a = Endpoints.route(request.uri());
             Slot slot = new Slot();
             slot.close = !HttpUtil.isKeepAlive(request);

@@ -2,7 +2,9 @@ package io.rawloop.compare.bench;
 
 import io.rawloop.compare.Durations;
 import io.rawloop.compare.backend.Backend;
+import io.rawloop.compare.backend.WebSocketEcho;
 import io.rawloop.compare.load.LoadGenerator;
+import io.rawloop.compare.load.WsLoadGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Option;
         description = {"Run the same HTTP load against several back-ends, each in its own JVM.",
             "Writes DIR/BACKEND-RATE.hgrm, DIR/summary.md and DIR/summary.csv (per rate:",
             "latency, CPU and heap allocated per request, memory, threads) and",
-            "DIR/report.html (charts, offline)."})
+            "DIR/report.html (charts, offline). With --ws, WebSocket messages to each",
+            "back-end's echo instead, counted per message."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Made by picocli, which then sets the options. */
@@ -54,6 +57,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--path", defaultValue = "/hello", description = "What to request (default ${DEFAULT-VALUE}).")
     String path;
+
+    @Option(names = "--ws", description = "WebSocket instead of HTTP: binary messages of --size bytes to each back-end's"
+            + " echo (" + WebSocketEcho.PATH + "), --rate messages/s over all connections; the back-ends that serve it only.")
+    boolean ws;
+
+    @Option(names = "--size", defaultValue = "64", description = "--ws: bytes per message (default ${DEFAULT-VALUE}).")
+    int size;
 
     @Option(names = "--duration", defaultValue = "30s", converter = Durations.class, description = "Measured time per run (default ${DEFAULT-VALUE}).")
     Duration duration;
@@ -117,7 +127,9 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("--backends: " + e.getMessage());
                 return 2;
             }
-            if (!backend.parsesHttp() && !isHello(path)) {
+            if (ws && !backend.servesWebSocket()) {
+                err.println("note: " + backend.id() + " skipped: it serves no WebSocket");
+            } else if (!backend.parsesHttp() && !isHello(path)) {
                 err.println("note: " + backend.id() + " skipped: it is no HTTP server and answers every request with /hello's"
                         + " response, so it is measured on /hello only, not " + path);
             } else {
@@ -138,8 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        if (connections < 1 || pipeline < 1 || repeat < 1) {
-            err.println("--connections, --pipeline and --repeat must be at least 1");
+        if (connections < 1 || pipeline < 1 || repeat < 1 || size < 0 || size > WebSocketEcho.MAX_MESSAGE) {
+            err.println("--connections, --pipeline and --repeat must be at least 1, --size from 0 to " + WebSocketEcho.MAX_MESSAGE);
             return 2;
         }
         Files.createDirectories(out);
@@ -178,6 +190,9 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("profiled with async-profiler, event=" + profiledWith + ", a sample per " + Profiler.INTERVAL + " of CPU");
         }
         String summary = Results.write(out, runs, backends, rates, describe(cpus), pipeline);
+        if (ws) {
+            summary = MessageUnits.rename(out, summary);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(summary);
         stdout.println("wrote " + out.resolve("summary.md") + ", " + out.resolve("summary.csv") + " and " + out.resolve("report.html"));
@@ -186,8 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
         try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags())) {
-            URI url = URI.create("http://127.0.0.1:" + server.port + path);
-            LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO, warmup, pipeline));
+            load(server.port, target, warmup);
             if (profiler != null) {   // started before the figures are taken, so that its start costs nothing in them
                 String event = server.startProfiler();
                 profiledWith = profiledWith == null ? event : profiledWith;
@@ -201,8 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);   // a sample every 100 ms
                 }
             });
-            LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO,
-                    duration, pipeline));
+            LoadGenerator.Result r = load(server.port, target, duration);
             double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
             BackendProcess.Allocated allocatedAfter = server.allocated();
             sampler.interrupt();
@@ -217,9 +230,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The load for {@code time} on the back-end at {@code port}: HTTP GETs of the path, or WebSocket messages. */
+    private LoadGenerator.Result load(int port, double target, Duration time) throws Exception {
+        return ws ? WsLoadGenerator.run(new WsLoadGenerator.Plan(URI.create("ws://127.0.0.1:" + port + WebSocketEcho.PATH),
+                connections, target, size, Duration.ZERO, time, pipeline))
+                : LoadGenerator.run(new LoadGenerator.Plan(URI.create("http://127.0.0.1:" + port + path), connections, target,
+                        Duration.ZERO, time, pipeline));
+    }
+
     private String describe(String[] cpus) {
-        return String.format(Locale.ROOT, "%d connections, pipeline %d, GET %s, %d ms warm-up + %d ms measured per run,"
-                        + " %d round(s) interleaved; back-end JVM flags: %s; %s", connections, pipeline, path, warmup.toMillis(),
+        return String.format(Locale.ROOT, "%d connections, pipeline %d, %s, %d ms warm-up + %d ms measured per run,"
+                        + " %d round(s) interleaved; back-end JVM flags: %s; %s", connections, pipeline,
+                ws ? "WebSocket binary messages of " + size + " bytes echoed by " + WebSocketEcho.PATH : "GET " + path, warmup.toMillis(),
                 duration.toMillis(), repeat,
                 String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
                         : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1])

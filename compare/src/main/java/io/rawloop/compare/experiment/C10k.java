@@ -32,12 +32,16 @@ final class C10k {
     private C10k() {
     }
 
-    static String run(int connections, List<Backend> backends) throws Exception {
+    /** With {@code ws}, WebSocket connections instead (see {@link IdleWebSocket}), on the back-ends that serve them. */
+    static String run(int connections, List<Backend> backends, boolean ws) throws Exception {
+        if (ws) {
+            backends = backends.stream().filter(Backend::servesWebSocket).toList();
+        }
         Table t = new Table("back-end", "connections", "RSS per connection", "heap per connection", "threads before → after");
         for (Backend b : backends) {
             try (BackendProcess server = BackendProcess.start(b.id(), null)) {
                 List<Socket> open = Collections.synchronizedList(new ArrayList<>());
-                warm(server.port);
+                warm(server.port, ws);
                 long rssBefore = server.status("VmRSS");
                 long heapBefore = heapKb(server.pid());
                 long threadsBefore = server.status("Threads");
@@ -49,7 +53,11 @@ final class C10k {
                             for (int i = 0; i < share; i++) {
                                 Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port);
                                 s.setSoTimeout(30_000);
-                                exchange(s);
+                                if (ws) {
+                                    IdleWebSocket.open(s);
+                                } else {
+                                    exchange(s);
+                                }
                                 open.add(s);
                             }
                             return null;
@@ -71,13 +79,21 @@ final class C10k {
                 }
             }
         }
-        return "C10k: " + connections + " idle keep-alive connections per back-end (each made one request)\n\n" + t;
+        return "C10k: " + connections + (ws ? " idle WebSocket connections per back-end (each had one 64-byte message echoed)"
+                : " idle keep-alive connections per back-end (each made one request)") + "\n\n" + t;
     }
 
-    private static void warm(int port) throws IOException {
+    private static void warm(int port, boolean ws) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            if (ws) {
+                IdleWebSocket.open(s);
+            }
             for (int i = 0; i < 1000; i++) {
-                exchange(s);
+                if (ws) {
+                    IdleWebSocket.echo(s);
+                } else {
+                    exchange(s);
+                }
             }
         }
     }

@@ -28,9 +28,10 @@ public final class Experiments {
      * @param duration    blocking, tls-silent: per phase
      * @param rate        blocking: /hello requests per second
      * @param work        blocking: rounds per /cpu; cpu and processes: 50 times that in all
+     * @param ws          c10k: WebSocket connections instead of HTTP keep-alive ones
      */
     public record Settings(int urls, int delayMs, int count, int connections, List<String> backends, Duration duration,
-                           double rate, long work) {
+                           double rate, long work, boolean ws) {
     }
 
     /** Runs experiment {@code name}; its Markdown table. */
@@ -38,7 +39,7 @@ public final class Experiments {
         return switch (name) {
             case "downloads" -> Downloads.run(s.urls(), s.delayMs());
             case "spawn" -> Spawn.run(s.count());
-            case "c10k" -> C10k.run(s.connections(), s.backends().stream().map(Backend::of).toList());
+            case "c10k" -> C10k.run(s.connections(), s.backends().stream().map(Backend::of).toList(), s.ws());
             case "blocking" -> Blocking.run(s.duration(), s.rate(), s.work());
             case "cpu" -> Cpu.run(s.work() * 50);
             case "processes" -> Processes.run(s.work() * 50);

@@ -24,12 +24,17 @@ public final class Report {
 
     /** {@code 49,998 req/s (target 50,000); latency ms p50 0.21 p90 ... max 3.1; errors none}. */
     public static String summary(LoadGenerator.Result r, double targetRate) {
+        return summary(r, targetRate, "req/s");
+    }
+
+    /** The same, per {@code unit} ({@code messages/s} for a WebSocket load). */
+    public static String summary(LoadGenerator.Result r, double targetRate, String unit) {
         Histogram h = r.latencyMicros();
         StringBuilder errors = new StringBuilder();
         for (Map.Entry<String, Long> e : r.errors().entrySet()) {
             errors.append(errors.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
         }
-        return String.format(Locale.ROOT, "%,.0f req/s (%s); latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f;"
+        return String.format(Locale.ROOT, "%,.0f " + unit + " (%s); latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f;"
                         + " errors %s", r.achievedRate(), targetRate > 0 ? String.format(Locale.ROOT, "target %,.0f", targetRate)
                         : "closed loop", ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0,
                 errors.isEmpty() ? "none" : errors);

@@ -14,7 +14,7 @@ class ExperimentsTest {
 
     private static final Experiments.Settings TINY = new Experiments.Settings(20, 10, 2000, 50,
             List.of("loop", "loop-coroutines", "threads", "virtual-threads", "netty-nio", "netty-epoll"),
-            Duration.ofSeconds(1), 500, 1_000_000);
+            Duration.ofSeconds(1), 500, 1_000_000, false);
 
     /** The table's data rows (after the header and its separator). */
     private static List<String> rows(String output) {
@@ -43,6 +43,19 @@ class ExperimentsTest {
         assertEquals(6, rows.size());
         String threads = rows.stream().filter(r -> r.startsWith("| threads |")).findFirst().orElseThrow();
         assertTrue(threads.matches(".*\\| (\\d+) → (\\d+) \\|$"), threads);
+    }
+
+    @Test
+    void c10kWebSocket() throws Exception {
+        Experiments.Settings ws = new Experiments.Settings(20, 10, 2000, 50, TINY.backends(), Duration.ofSeconds(1), 500,
+                1_000_000, true);
+        String out = Experiments.run("c10k", ws);
+        assertTrue(out.startsWith("C10k: 50 idle WebSocket connections per back-end"), out);
+        List<String> rows = rows(out);
+        assertEquals(List.of("loop", "loop-coroutines", "netty-nio", "netty-epoll"),
+                rows.stream().map(r -> r.split("\\|")[1].strip()).toList(), "the back-ends that serve WebSocket, in order");
+        assertTrue(rows.stream().allMatch(r -> r.matches("\\| [a-z-]+ \\| 50 \\| -?[0-9,]+ B \\| -?[0-9,]+ B \\| \\d+ → \\d+ \\|")),
+                "a figure in every column:\n" + out);
     }
 
     @Test

@@ -53,9 +53,19 @@ public final class MessageDecoder implements FrameParser.Listener {
     /** The opcode of the frame being read (control frames come between fragments). */
     private Opcode frameType;
     private boolean frameFin;
-    private byte[] message = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
+    private byte[] message = EMPTY;
     private int messageLength;
-    private final byte[] control = new byte[125];
+    /** The frame being read's payload length, from its header. */
+    private long frameLength;
+    /**
+     * A message that came as one frame in one piece, copied once from the input into an array of
+     * its own size: most messages do, and then {@link #message} is neither used nor grown (an idle
+     * connection keeps no buffer for them).
+     */
+    private byte[] whole;
+    /** A control frame's payload (125 bytes at most, §5.5): made for the first one, as most connections never see one. */
+    private byte[] control;
     private int controlLength;
     private final Utf8Validator utf8 = new Utf8Validator();
 
@@ -78,8 +88,12 @@ public final class MessageDecoder implements FrameParser.Listener {
     public void frameStart(boolean fin, Opcode opcode, long length) throws WebSocketException {
         frameType = opcode;
         frameFin = fin;
+        frameLength = length;
         if (opcode.isControl()) {
             controlLength = 0;
+            if (control == null) {
+                control = new byte[125];
+            }
             return;
         }
         if (opcode == Opcode.CONTINUATION) {
@@ -113,6 +127,11 @@ public final class MessageDecoder implements FrameParser.Listener {
         if (messageType == Opcode.TEXT) {
             utf8.feed(piece);
         }
+        if (frameFin && frameType != Opcode.CONTINUATION && n == frameLength) {
+            whole = new byte[n];
+            piece.get(whole);
+            return;
+        }
         if (messageLength + n > message.length) {
             message = Arrays.copyOf(message, (int) Math.min(maxMessage, Math.max(messageLength + n,
                     Math.max(256, (long) message.length * 2))));
@@ -133,9 +152,10 @@ public final class MessageDecoder implements FrameParser.Listener {
                     return;
                 }
                 state = State.BETWEEN;
-                byte[] data = Arrays.copyOf(message, messageLength);
+                byte[] data = whole != null ? whole : Arrays.copyOf(message, messageLength);
+                whole = null;
                 if (message.length > 64 * 1024) {
-                    message = new byte[0];   // a big message's buffer is not kept between messages
+                    message = EMPTY;   // a big message's buffer is not kept between messages
                 }
                 if (messageType == Opcode.TEXT) {
                     if (!utf8.complete()) {

@@ -128,7 +128,8 @@ public final class WebSocketUpgrade implements Handler {
 
     /** The connection after the 101: events forwarded to its WebSocket. */
     private final class Switch implements ProtocolHandler {
-        private final Request request;
+        /** Until the endpoint has it: then let go, as the request's head and fields are no use to an open socket. */
+        private Request request;
         private final String subprotocol;
         private WebSocket socket;
 
@@ -147,6 +148,7 @@ public final class WebSocketUpgrade implements Handler {
                         + " for " + request, e);
                 socket.close(CloseCodes.INTERNAL_ERROR, "the endpoint failed");
             }
+            request = null;
             socket.start(alreadyRead);
         }
 
