@@ -3,6 +3,7 @@ package io.rawloop.compare.bench;
 import io.rawloop.compare.Durations;
 import io.rawloop.compare.backend.Backend;
 import io.rawloop.compare.load.LoadGenerator;
+import io.rawloop.compare.load.LoadTls;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -75,8 +76,19 @@ public final class BenchCommand implements Callable<Integer> {
             + " The figures then include the profiler's cost.")
     boolean profile;
 
+    @Option(names = "--tls", description = "Over TLS: every back-end with its own stack's TLS on the JDK's provider, one"
+            + " certificate made for the run; nio-floor is left out (no TLS).")
+    boolean tls;
+
+    @Option(names = "--new-connection", description = "A new connection per request (Connection: close); with --tls,"
+            + " a full handshake each, in a table of handshakes/s of its own.")
+    boolean newConnection;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The run's TLS, with --tls; else null. */
+    private BenchTls tlsRun;
 
     /** The library bench --profile loads into each back-end, once taken out; null without --profile. */
     private Profiler.Library profiler;
@@ -117,7 +129,9 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("--backends: " + e.getMessage());
                 return 2;
             }
-            if (!backend.parsesHttp() && !isHello(path)) {
+            if (tls && !backend.servesTls()) {
+                err.println("note: " + backend.id() + " skipped: it has no TLS (a bare selector, the floor of plain NIO)");
+            } else if (!backend.parsesHttp() && !isHello(path)) {
                 err.println("note: " + backend.id() + " skipped: it is no HTTP server and answers every request with /hello's"
                         + " response, so it is measured on /hello only, not " + path);
             } else {
@@ -142,6 +156,23 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("--connections, --pipeline and --repeat must be at least 1");
             return 2;
         }
+        if (newConnection && pipeline != 1) {
+            err.println("--new-connection sends one request on each connection: leave --pipeline at 1");
+            return 2;
+        }
+        if (tls) {
+            tlsRun = BenchTls.make(newConnection);
+        }
+        try {
+            return bench(err, targets);
+        } finally {
+            if (tlsRun != null) {
+                tlsRun.close();
+            }
+        }
+    }
+
+    private int bench(PrintWriter err, List<Double> targets) throws Exception {
         Files.createDirectories(out);
         if (profile) {
             profiler = Profiler.extract();
@@ -178,6 +209,10 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("profiled with async-profiler, event=" + profiledWith + ", a sample per " + Profiler.INTERVAL + " of CPU");
         }
         String summary = Results.write(out, runs, backends, rates, describe(cpus), pipeline);
+        if (tlsRun != null) {
+            tlsRun.appendHandshakeTable(out, runs, rates);
+            summary += tlsRun.handshakeTable(out);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(summary);
         stdout.println("wrote " + out.resolve("summary.md") + ", " + out.resolve("summary.csv") + " and " + out.resolve("report.html"));
@@ -185,9 +220,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
-        try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags())) {
-            URI url = URI.create("http://127.0.0.1:" + server.port + path);
-            LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO, warmup, pipeline));
+        try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags(),
+                tlsRun == null ? List.of() : tlsRun.serveArguments())) {
+            URI url = URI.create((tlsRun == null ? "http" : "https") + "://127.0.0.1:" + server.port + path);
+            LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO, warmup, pipeline,
+                    tlsRun == null ? null : tlsRun.load(), newConnection));
             if (profiler != null) {   // started before the figures are taken, so that its start costs nothing in them
                 String event = server.startProfiler();
                 profiledWith = profiledWith == null ? event : profiledWith;
@@ -201,8 +238,12 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);   // a sample every 100 ms
                 }
             });
+            LoadTls measuredTls = tlsRun == null ? null : tlsRun.load();
             LoadGenerator.Result r = LoadGenerator.run(new LoadGenerator.Plan(url, connections, target, Duration.ZERO,
-                    duration, pipeline));
+                    duration, pipeline, measuredTls, newConnection));
+            if (tlsRun != null) {
+                tlsRun.measured(backend, rateLabel, measuredTls);
+            }
             double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
             BackendProcess.Allocated allocatedAfter = server.allocated();
             sampler.interrupt();
@@ -223,6 +264,7 @@ public final class BenchCommand implements Callable<Integer> {
                 duration.toMillis(), repeat,
                 String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
                         : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1])
+                + (tlsRun == null ? newConnection ? ", a new connection per request (Connection: close)" : "" : ", " + tlsRun.describe())
                 + (profiledWith == null ? "" : "; profiled with async-profiler (event=" + profiledWith
                         + "), whose cost is in the figures");
     }
