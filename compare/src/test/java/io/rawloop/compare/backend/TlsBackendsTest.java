@@ -10,16 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every HTTP back-end serves /hello over TLS to the JDK's HttpClient, which trusts the bench's
@@ -29,15 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class TlsBackendsTest {
-
-    @TempDir
-    static Path dir;
-    static BenchCertificate certificate;
-
-    @BeforeAll
-    static void makeTheCertificate() throws Exception {
-        certificate = BenchCertificate.make(dir);
-    }
 
     @Test
     void everyBackendAnswersHelloOverTlsWithTheSameProtocolAndSuite() throws Exception {
@@ -63,15 +51,15 @@ class TlsBackendsTest {
     void nioFloorRefusesTlsAndSaysWhy() {
         assertTrue(!Backend.NIO_FLOOR.servesTls());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Backend.NIO_FLOOR.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate));
+                () -> Backend.NIO_FLOOR.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestCertificate.get()));
         assertTrue(e.getMessage().contains("nio-floor does not serve TLS"), e.getMessage());
     }
 
     /** GET /hello from {@code b} over TLS offering {@code version} only; the session it ran in. */
     private static SSLSession hello(Backend b, String version) throws Exception {
-        try (Backend.Running running = b.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate);
+        try (Backend.Running running = b.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestCertificate.get());
              HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .sslContext(certificate.clientContext()).sslParameters(new SSLParameters(null, new String[] {version}))
+                     .sslContext(TestCertificate.get().clientContext()).sslParameters(new SSLParameters(null, new String[] {version}))
                      .connectTimeout(Duration.ofSeconds(30)).build()) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + running.port() + "/hello"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

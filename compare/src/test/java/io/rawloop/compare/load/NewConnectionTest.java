@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rawloop.compare.backend.Backend;
-import io.rawloop.compare.backend.BenchCertificate;
+import io.rawloop.compare.backend.TestCertificate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The load generator over TLS: a new connection per request is a full handshake per request (the
@@ -24,20 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class NewConnectionTest {
 
-    @TempDir
-    static Path dir;
-    static BenchCertificate certificate;
-
-    @BeforeAll
-    static void makeTheCertificate() throws Exception {
-        certificate = BenchCertificate.make(dir);
-    }
-
     @Test
     void aNewConnectionPerRequestIsOneFullHandshakeEach() throws Exception {
         for (Backend b : new Backend[] {Backend.LOOP, Backend.THREADS}) {
             for (double rate : new double[] {200, 0}) {   // open loop, then closed loop
-                LoadTls tls = LoadTls.trusting(certificate.trustManagers());
+                LoadTls tls = LoadTls.trusting(TestCertificate.get().trustManagers());
                 LoadGenerator.Result r = run(b, rate, 1, tls, true);
                 String what = b.id() + (rate == 0 ? " closed loop" : " at " + rate + "/s");
                 assertTrue(r.errors().isEmpty(), what + ": " + r.errors());
@@ -50,7 +38,7 @@ class NewConnectionTest {
 
     @Test
     void keptAliveConnectionsShakeHandsOnceEach() throws Exception {
-        LoadTls tls = LoadTls.trusting(certificate.trustManagers());
+        LoadTls tls = LoadTls.trusting(TestCertificate.get().trustManagers());
         LoadGenerator.Result r = run(Backend.LOOP, 400, 4, tls, false);
         assertTrue(r.errors().isEmpty(), r.errors().toString());
         assertEquals(4, tls.fullHandshakes(), "four connections, four handshakes");
@@ -66,12 +54,12 @@ class NewConnectionTest {
 
     private static LoadGenerator.Result run(Backend b, double rate, int connections, LoadTls tls, boolean newConnection)
             throws Exception {
-        try (Backend.Running server = b.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate)) {
+        try (Backend.Running server = b.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestCertificate.get())) {
             URI url = URI.create("https://127.0.0.1:" + server.port() + "/hello");
             // A cold JVM's first handshakes take hundreds of milliseconds (classes, JIT): warm both
             // ends up first, apart, so that the measured second has handshakes to count.
             LoadGenerator.run(new LoadGenerator.Plan(url, connections, rate, Duration.ZERO, Duration.ofSeconds(1), 1,
-                    LoadTls.trusting(certificate.trustManagers()), newConnection));
+                    LoadTls.trusting(TestCertificate.get().trustManagers()), newConnection));
             return LoadGenerator.run(new LoadGenerator.Plan(url, connections, rate, Duration.ZERO, Duration.ofSeconds(1), 1,
                     tls, newConnection));
         }
