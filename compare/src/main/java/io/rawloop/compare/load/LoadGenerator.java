@@ -217,6 +217,9 @@ public final class LoadGenerator {
                     }
                     c.setHandler(this);
                     send();
+                    if (run.plan.newConnection() && run.intervalNanos == 0 && !inFlight.isEmpty()) {
+                        inFlight.peek()[0] = connectStarted;   // closed loop: its latency counts the connect too
+                    }
                 }
             });
         }
@@ -231,7 +234,7 @@ public final class LoadGenerator {
             boolean closedLoop = run.intervalNanos == 0;
             int sent = 0;
             while (inFlight.size() < run.plan.pipeline() && (closedLoop || nextIntended <= now)) {
-                inFlight.add(new long[] {!closedLoop ? nextIntended : run.plan.newConnection() ? connectStarted : now});
+                inFlight.add(new long[] {closedLoop ? now : nextIntended});
                 nextIntended += run.intervalNanos;
                 sent++;
             }
