@@ -93,11 +93,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         ControlPort opened = controlPort;
+        BenchCertificate madeHere = keystore == null ? certificate : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (opened != null) {
                 opened.close();
             }
             running.close();
+            if (madeHere != null) {
+                try {
+                    madeHere.delete();   // the key made for this run goes with it
+                } catch (java.io.IOException e) {
+                    System.err.println("could not delete " + madeHere.keystore() + ": " + e.getMessage());
+                }
+            }
             stopped.countDown();
         }));
         System.out.println(chosen.id() + " listening on " + (certificate == null ? "http" : "https") + "://" + host + ":" + running.port());

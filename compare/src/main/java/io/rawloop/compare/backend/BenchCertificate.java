@@ -54,6 +54,24 @@ public record BenchCertificate(Path keystore, Path passwordFile, Path certificat
         return new BenchCertificate(keystore, passwordFile, pem);
     }
 
+    /**
+     * Deletes the three files, and their directory if that is then empty (as the one {@link #make}
+     * was given usually is): a key made for a run does not outlive it.
+     */
+    public void delete() throws IOException {
+        for (Path p : new Path[] {keystore, passwordFile, certificate}) {
+            if (p != null) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Path dir = keystore.toAbsolutePath().getParent();
+        try (var left = Files.list(dir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        }
+    }
+
     /** The files a back-end's {@code serve} is started with: {@code --tls-keystore F --tls-password-file F}. */
     public List<String> serveArguments() {
         return List.of("--tls-keystore", keystore.toString(), "--tls-password-file", passwordFile.toString());

@@ -7,14 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * {@code bench --tls}: the one certificate of the run (made in a temporary directory, deleted at
@@ -25,22 +23,20 @@ import java.util.stream.Stream;
  */
 final class BenchTls implements AutoCloseable {
 
-    private final Path dir;
     private final BenchCertificate certificate;
     private final boolean newConnection;
     private final Set<String> negotiated = new TreeSet<>();
     /** Per back-end and rate, in order: each measured run's full handshakes. */
     private final Map<String, List<Long>> handshakes = new LinkedHashMap<>();
 
-    private BenchTls(Path dir, BenchCertificate certificate, boolean newConnection) {
-        this.dir = dir;
+    private BenchTls(BenchCertificate certificate, boolean newConnection) {
         this.certificate = certificate;
         this.newConnection = newConnection;
     }
 
     static BenchTls make(boolean newConnection) throws IOException {
         Path dir = Files.createTempDirectory("rawloop-bench-tls");
-        return new BenchTls(dir, BenchCertificate.make(dir), newConnection);
+        return new BenchTls(BenchCertificate.make(dir), newConnection);
     }
 
     /** What {@code serve} is given: the key's files. */
@@ -119,10 +115,6 @@ final class BenchTls implements AutoCloseable {
     /** Deletes the key: nothing of it outlives the run. */
     @Override
     public void close() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        certificate.delete();
     }
 }

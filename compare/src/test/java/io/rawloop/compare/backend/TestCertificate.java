@@ -3,9 +3,6 @@ package io.rawloop.compare.backend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** One {@link BenchCertificate} for the tests of a JVM, made at first use, its files deleted when the JVM ends. */
 public final class TestCertificate {
@@ -18,20 +15,16 @@ public final class TestCertificate {
     /** The tests' certificate, made by keytool the first time. */
     public static synchronized BenchCertificate get() throws IOException {
         if (made == null) {
-            Path dir = Files.createTempDirectory("rawloop-test-tls");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-            made = BenchCertificate.make(dir);
+            BenchCertificate certificate = BenchCertificate.make(Files.createTempDirectory("rawloop-test-tls"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    certificate.delete();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+            made = certificate;
         }
         return made;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +55,16 @@ class TlsBackendsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Backend.NIO_FLOOR.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestCertificate.get()));
         assertTrue(e.getMessage().contains("nio-floor does not serve TLS"), e.getMessage());
+    }
+
+    @Test
+    void aCertificateMadeForARunIsDeletedWithItsDirectory() throws Exception {
+        Path dir = Files.createTempDirectory("rawloop-tls-delete").resolve("run");
+        BenchCertificate made = BenchCertificate.make(dir);
+        assertTrue(Files.exists(made.keystore()) && Files.exists(made.passwordFile()) && Files.exists(made.certificate()));
+        made.delete();
+        assertTrue(!Files.exists(dir), "the directory it was made in is gone");
+        Files.delete(dir.getParent());
     }
 
     /** GET /hello from {@code b} over TLS offering {@code version} only; the session it ran in. */
