@@ -113,19 +113,8 @@ final class TlsWire implements ConnectionHandler, ByteSink {
     // region wiring
     private void startLayer() {
         state = State.LAYERED;
-        layer = TlsLayer.start(engine, task -> loop.offload(Executors.callable(task)), loop, new TlsTransport() {
-            @Override
-            public void write(ByteBuffer records) {
-                if (connection.isOpen()) {
-                    connection.outgoing.write(records);   // ciphertext: what the watermarks count
-                }
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-            }
-        }, new Plaintext());
+        layer = TlsLayer.start(engine, task -> loop.offload(Executors.callable(task)), loop,
+                new TlsSocketTransport(connection), new Plaintext());
     }
 
     /** What the layer tells: passed on to the owner's handler as if it came from the socket. */

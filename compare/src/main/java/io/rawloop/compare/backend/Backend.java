@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The six ways of serving the same HTTP work that {@code compare} measures against each other,
@@ -73,17 +74,40 @@ public enum Backend {
                 + String.join(", ", Arrays.stream(values()).map(Backend::id).toList()));
     }
 
+    /**
+     * Whether it can serve over TLS. False for {@link #NIO_FLOOR}: a floor under TLS would need an
+     * SSLEngine driver of its own, and would then measure that driver and the JDK's crypto, not
+     * what NIO alone costs; so TLS runs leave it out, and say so.
+     */
+    public boolean servesTls() {
+        return this != NIO_FLOOR;
+    }
+
     /** Starts serving on {@code address} (port 0: any free port). */
     public Running start(InetSocketAddress address) throws IOException {
+        return start(address, null);
+    }
+
+    /**
+     * Starts serving on {@code address}, over TLS with {@code tls}'s key when it is not null, each
+     * model with its own stack's TLS on the JDK's provider (see {@link BenchCertificate}).
+     *
+     * @throws IllegalArgumentException for TLS on a back-end that does not {@link #servesTls}
+     */
+    public Running start(InetSocketAddress address, BenchCertificate tls) throws IOException {
+        if (tls != null && !servesTls()) {
+            throw new IllegalArgumentException(id + " does not serve TLS: it is no HTTP server, only the plain NIO floor");
+        }
+        SSLContext context = tls == null ? null : tls.serverContext();
         return switch (this) {
-            case LOOP -> LoopBackend.start(address, false);
-            case LOOP_COROUTINES -> LoopBackend.start(address, true);
+            case LOOP -> LoopBackend.start(address, false, context);
+            case LOOP_COROUTINES -> LoopBackend.start(address, true, context);
             // region models
-            case THREADS -> BlockingBackend.start(address, Thread.ofPlatform().name("conn-", 0).factory());
-            case VIRTUAL_THREADS -> BlockingBackend.start(address, Thread.ofVirtual().name("conn-", 0).factory());
+            case THREADS -> BlockingBackend.start(address, Thread.ofPlatform().name("conn-", 0).factory(), context);
+            case VIRTUAL_THREADS -> BlockingBackend.start(address, Thread.ofVirtual().name("conn-", 0).factory(), context);
             // endregion models
-            case NETTY_NIO -> NettyBackend.start(address, false);
-            case NETTY_EPOLL -> NettyBackend.start(address, true);
+            case NETTY_NIO -> NettyBackend.start(address, false, tls == null ? null : NettyTls.server(tls));
+            case NETTY_EPOLL -> NettyBackend.start(address, true, tls == null ? null : NettyTls.server(tls));
             case NIO_FLOOR -> NioFloorBackend.start(address);
         };
     }

@@ -8,6 +8,7 @@ import io.rawloop.http.HttpWriter;
 import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
 import io.rawloop.loop.IoErrors;
+import io.rawloop.loop.TlsEngines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * A thread per connection, blocking sockets: read, parse with rawloop's codec, answer, repeat.
@@ -32,8 +36,12 @@ final class BlockingBackend implements Backend.Running {
         this.listener = listener;
     }
 
-    static Backend.Running start(InetSocketAddress address, ThreadFactory perConnection) throws IOException {
-        ServerSocket listener = new ServerSocket();
+    /**
+     * Plain, or over TLS when {@code tls} is not null: an {@link SSLServerSocket} whose sockets
+     * shake hands at their first read, on their own thread, as a blocking server's do.
+     */
+    static Backend.Running start(InetSocketAddress address, ThreadFactory perConnection, SSLContext tls) throws IOException {
+        ServerSocket listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.bind(address, 1024);
         BlockingBackend backend = new BlockingBackend(listener);
         // region acceptor
@@ -51,6 +59,16 @@ final class BlockingBackend implements Backend.Running {
         });
         // endregion acceptor
         return backend;
+    }
+
+    /** TLS 1.3 and 1.2, ALPN http/1.1, the JDK's default suites: what rawloop's TlsEngines enables. */
+    private static SSLServerSocket tlsListener(SSLContext tls) throws IOException {
+        SSLServerSocket listener = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        SSLParameters parameters = listener.getSSLParameters();
+        parameters.setProtocols(TlsEngines.PROTOCOLS.toArray(String[]::new));
+        parameters.setApplicationProtocols(new String[] {TlsEngines.HTTP_1_1});
+        listener.setSSLParameters(parameters);
+        return listener;
     }
 
     // region serve

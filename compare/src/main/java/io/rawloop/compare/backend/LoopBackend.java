@@ -1,6 +1,7 @@
 package io.rawloop.compare.backend;
 
 import io.rawloop.compare.backend.Endpoints.Answer;
+import io.rawloop.loop.Clock;
 import io.rawloop.loop.Coroutine;
 import io.rawloop.loop.Promise;
 import io.rawloop.server.Handler;
@@ -11,10 +12,12 @@ import io.rawloop.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * rawloop's server on one loop. {@code /sleep} is a loop timer (no thread waits); {@code /cpu}
@@ -26,7 +29,8 @@ final class LoopBackend {
     private LoopBackend() {
     }
 
-    static Backend.Running start(InetSocketAddress address, boolean coroutines) throws IOException {
+    /** Plain, or over TLS with the server's own TLS listener when {@code tls} is not null. */
+    static Backend.Running start(InetSocketAddress address, boolean coroutines, SSLContext tls) throws IOException {
         Handler handler = coroutines ? Handler.coroutine(request -> {
             Answer a = offloaded(request.target())
                     ? Coroutine.await(request.loop().offload(() -> Endpoints.route(request.target())))
@@ -56,7 +60,8 @@ final class LoopBackend {
         if (!coroutines) {
             routes.get("/hello", Handler.of(r -> HELLO)).get("/json", Handler.of(r -> JSON));
         }
-        HttpServer server = HttpServer.start(address, 1, ServerConfig.DEFAULT, routes.any("/*", handler));
+        HttpServer server = HttpServer.start(List.of(tls == null ? HttpServer.Listener.plain(address)
+                : HttpServer.Listener.tls(address, tls)), 1, ServerConfig.DEFAULT, routes.any("/*", handler), Clock.system());
         Thread loopThread = onLoop(server);
         return new Backend.Running() {
             @Override

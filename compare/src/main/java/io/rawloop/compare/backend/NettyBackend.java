@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import io.rawloop.compare.backend.Endpoints.Answer;
 import io.rawloop.http.DateHeader;
@@ -49,7 +50,8 @@ final class NettyBackend implements Backend.Running {
         this.loopThread = loopThread;
     }
 
-    static Backend.Running start(InetSocketAddress address, boolean epoll) {
+    /** Plain, or over TLS with {@code tls}'s {@link io.netty.handler.ssl.SslHandler} first in each pipeline (null: plain). */
+    static Backend.Running start(InetSocketAddress address, boolean epoll, SslContext tls) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             Channel channel = new ServerBootstrap().group(group)
@@ -59,6 +61,9 @@ final class NettyBackend implements Backend.Running {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new Answers());
                         }
                     })

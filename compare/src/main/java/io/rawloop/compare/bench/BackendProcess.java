@@ -57,6 +57,12 @@ public final class BackendProcess implements AutoCloseable {
 
     /** {@link #start(String, String)}, with {@code moreFlags} after {@link #JVM_FLAGS} (the profiler's). */
     static BackendProcess start(String backend, String cpus, List<String> moreFlags) throws Exception {
+        return start(backend, cpus, moreFlags, List.of());
+    }
+
+    /** {@link #start(String, String, List)}, with {@code serveArguments} after serve's own (a TLS key's files). */
+    static BackendProcess start(String backend, String cpus, List<String> moreFlags, List<String> serveArguments)
+            throws Exception {
         List<String> command = new ArrayList<>();
         if (cpus != null) {
             command.addAll(List.of("taskset", "-c", cpus));
@@ -66,6 +72,7 @@ public final class BackendProcess implements AutoCloseable {
         command.addAll(moreFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.rawloop.compare.CompareCommand",
                 "serve", backend, "--port", "0", "--control"));
+        command.addAll(serveArguments);
         ListeningProcess started = ListeningProcess.start(command, backend, Duration.ofSeconds(60));
         Matcher m = CONTROL.matcher(started.output());
         Socket control = null;

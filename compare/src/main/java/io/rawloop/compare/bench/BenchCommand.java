@@ -5,6 +5,7 @@ import io.rawloop.compare.backend.Backend;
 import io.rawloop.compare.backend.WebSocketEcho;
 import io.rawloop.compare.load.LoadGenerator;
 import io.rawloop.compare.load.WsLoadGenerator;
+import io.rawloop.compare.load.LoadTls;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -85,8 +86,19 @@ public final class BenchCommand implements Callable<Integer> {
             + " The figures then include the profiler's cost.")
     boolean profile;
 
+    @Option(names = "--tls", description = "Over TLS: every back-end with its own stack's TLS on the JDK's provider, one"
+            + " certificate made for the run; nio-floor is left out (no TLS).")
+    boolean tls;
+
+    @Option(names = "--new-connection", description = "A new connection per request (Connection: close); with --tls,"
+            + " a full handshake each, in a table of handshakes/s of its own.")
+    boolean newConnection;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The run's TLS, with --tls; else null. */
+    private BenchTls tlsRun;
 
     /** The library bench --profile loads into each back-end, once taken out; null without --profile. */
     private Profiler.Library profiler;
@@ -129,6 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (ws && !backend.servesWebSocket()) {
                 err.println("note: " + backend.id() + " skipped: it serves no WebSocket");
+            } else if (tls && !backend.servesTls()) {
+                err.println("note: " + backend.id() + " skipped: it has no TLS (a bare selector, the floor of plain NIO)");
             } else if (!backend.parsesHttp() && !isHello(path)) {
                 err.println("note: " + backend.id() + " skipped: it is no HTTP server and answers every request with /hello's"
                         + " response, so it is measured on /hello only, not " + path);
@@ -154,6 +168,27 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("--connections, --pipeline and --repeat must be at least 1, --size from 0 to " + WebSocketEcho.MAX_MESSAGE);
             return 2;
         }
+        if (ws && (tls || newConnection)) {
+            err.println("--ws measures plain WebSocket connections, held open: leave out --tls and --new-connection");
+            return 2;
+        }
+        if (newConnection && pipeline != 1) {
+            err.println("--new-connection sends one request on each connection: leave --pipeline at 1");
+            return 2;
+        }
+        if (tls) {
+            tlsRun = BenchTls.make(newConnection);
+        }
+        try {
+            return bench(err, targets);
+        } finally {
+            if (tlsRun != null) {
+                tlsRun.close();
+            }
+        }
+    }
+
+    private int bench(PrintWriter err, List<Double> targets) throws Exception {
         Files.createDirectories(out);
         if (profile) {
             profiler = Profiler.extract();
@@ -193,6 +228,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (ws) {
             summary = MessageUnits.rename(out, summary);
         }
+        if (tlsRun != null) {
+            tlsRun.appendHandshakeTable(out, runs, rates);
+            summary += tlsRun.handshakeTable(out);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(summary);
         stdout.println("wrote " + out.resolve("summary.md") + ", " + out.resolve("summary.csv") + " and " + out.resolve("report.html"));
@@ -200,8 +239,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
-        try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags())) {
-            load(server.port, target, warmup);
+        try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags(),
+                tlsRun == null ? List.of() : tlsRun.serveArguments())) {
+            load(server.port, target, warmup, tlsRun == null ? null : tlsRun.load());
             if (profiler != null) {   // started before the figures are taken, so that its start costs nothing in them
                 String event = server.startProfiler();
                 profiledWith = profiledWith == null ? event : profiledWith;
@@ -215,7 +255,11 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);   // a sample every 100 ms
                 }
             });
-            LoadGenerator.Result r = load(server.port, target, duration);
+            LoadTls measuredTls = tlsRun == null ? null : tlsRun.load();
+            LoadGenerator.Result r = load(server.port, target, duration, measuredTls);
+            if (tlsRun != null) {
+                tlsRun.measured(backend, rateLabel, measuredTls);
+            }
             double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
             BackendProcess.Allocated allocatedAfter = server.allocated();
             sampler.interrupt();
@@ -230,12 +274,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The load for {@code time} on the back-end at {@code port}: HTTP GETs of the path, or WebSocket messages. */
-    private LoadGenerator.Result load(int port, double target, Duration time) throws Exception {
+    /**
+     * The load for {@code time} on the back-end at {@code port}: HTTP GETs of the path (over TLS with
+     * {@code tls}), or WebSocket messages.
+     */
+    private LoadGenerator.Result load(int port, double target, Duration time, LoadTls tls) throws Exception {
         return ws ? WsLoadGenerator.run(new WsLoadGenerator.Plan(URI.create("ws://127.0.0.1:" + port + WebSocketEcho.PATH),
                 connections, target, size, Duration.ZERO, time, pipeline))
-                : LoadGenerator.run(new LoadGenerator.Plan(URI.create("http://127.0.0.1:" + port + path), connections, target,
-                        Duration.ZERO, time, pipeline));
+                : LoadGenerator.run(new LoadGenerator.Plan(URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port
+                        + path), connections, target, Duration.ZERO, time, pipeline, tls, newConnection));
     }
 
     private String describe(String[] cpus) {
@@ -245,6 +292,7 @@ public final class BenchCommand implements Callable<Integer> {
                 duration.toMillis(), repeat,
                 String.join(" ", BackendProcess.JVM_FLAGS), cpus == null ? "not pinned"
                         : "back-end pinned to CPU " + cpus[0] + ", load generator to " + cpus[1])
+                + (tlsRun == null ? newConnection ? ", a new connection per request (Connection: close)" : "" : ", " + tlsRun.describe())
                 + (profiledWith == null ? "" : "; profiled with async-profiler (event=" + profiledWith
                         + "), whose cost is in the figures");
     }

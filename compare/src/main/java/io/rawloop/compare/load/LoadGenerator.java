@@ -5,6 +5,7 @@ import io.rawloop.http.HttpException;
 import io.rawloop.http.ResponseParser;
 import io.rawloop.loop.ConnectionHandler;
 import io.rawloop.loop.EventLoop;
+import io.rawloop.loop.IoErrors;
 import io.rawloop.loop.TcpConnection;
 import io.rawloop.loop.Timer;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -34,11 +36,32 @@ import org.HdrHistogram.Histogram;
  * <p>With {@code pipeline} above 1 a connection keeps up to that many requests in flight.
  * Latencies go into an HdrHistogram in microseconds with 3 significant digits. Requests are one
  * pre-encoded byte array; responses are read with rawloop's {@link ResponseParser}.
+ *
+ * <p>Over TLS ({@link LoadTls}) the same, through rawloop's own client TLS. With {@code
+ * newConnection} every request has a connection of its own, asking {@code Connection: close}: a
+ * full TLS handshake per request, whose latency (from the intended time, or in closed loop from
+ * the connect) includes the connect and the handshake. Its connection is opened when the request
+ * is due, not before, so no handshake is done ahead of time.
  */
 public final class LoadGenerator {
 
-    /** What to run. {@code rate} 0 means closed loop (as fast as the server answers). */
-    public record Plan(URI url, int connections, double rate, Duration warmup, Duration duration, int pipeline) {
+    /**
+     * What to run. {@code rate} 0 means closed loop (as fast as the server answers). {@code tls}
+     * null: plain TCP. {@code newConnection}: one request per connection (then {@code pipeline} is 1).
+     */
+    public record Plan(URI url, int connections, double rate, Duration warmup, Duration duration, int pipeline,
+                       LoadTls tls, boolean newConnection) {
+        /** Plain TCP, kept-alive connections. */
+        public Plan(URI url, int connections, double rate, Duration warmup, Duration duration, int pipeline) {
+            this(url, connections, rate, warmup, duration, pipeline, null, false);
+        }
+
+        /** Validates: a new connection per request carries one request. */
+        public Plan {
+            if (newConnection && pipeline != 1) {
+                throw new IllegalArgumentException("a new connection per request sends one request on each: pipeline must be 1");
+            }
+        }
     }
 
     /** What came of it. */
@@ -83,10 +106,11 @@ public final class LoadGenerator {
             this.loop = loop;
             this.plan = plan;
             URI u = plan.url();
-            int port = u.getPort() < 0 ? 80 : u.getPort();
+            int port = u.getPort() >= 0 ? u.getPort() : plan.tls() != null ? 443 : 80;
             String target = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
                     + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-            this.request = ("GET " + target + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + port + "\r\n\r\n")
+            this.request = ("GET " + target + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + port
+                    + (plan.newConnection() ? "\r\nConnection: close" : "") + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             this.address = new InetSocketAddress(u.getHost(), port);
             this.intervalNanos = plan.rate() > 0 ? (long) (1e9 * plan.connections() / plan.rate()) : 0;
@@ -100,7 +124,11 @@ public final class LoadGenerator {
                 // Spread the connections' schedules evenly over one interval.
                 Client c = new Client(this, startNanos + intervalNanos * i / plan.connections());
                 clients.add(c);
-                c.connect();
+                if (plan.newConnection()) {
+                    c.connectWhenDue();
+                } else {
+                    c.connect();
+                }
             }
             loop.schedule(Duration.ofNanos(measureUntil - startNanos), this::drain);
             return done;
@@ -159,6 +187,8 @@ public final class LoadGenerator {
         final ArrayDeque<long[]> inFlight = new ArrayDeque<>();   // intended send times
         ResponseParser parser;
         long nextIntended;
+        /** When the current connection's connect began: a new connection's closed-loop request counts from it. */
+        long connectStarted;
         TcpConnection connection;
         Timer timer;
         boolean stopped;
@@ -169,8 +199,9 @@ public final class LoadGenerator {
         }
 
         void connect() {
+            connectStarted = System.nanoTime();
             TcpConnection.connect(run.loop, run.address, Duration.ofSeconds(10)).onComplete((c, failure) -> {
-                if (stopped) {
+                if (stopped || c != null && run.plan.newConnection() && run.draining) {
                     if (c != null) {
                         c.close();
                     }
@@ -181,8 +212,14 @@ public final class LoadGenerator {
                     connection = c;
                     parser = new ResponseParser();
                     parser.expectResponseTo("GET");
+                    if (run.plan.tls() != null) {
+                        c.startTls(run.plan.tls().engine(), run.plan.tls().options());   // its handshake begins at setHandler
+                    }
                     c.setHandler(this);
                     send();
+                    if (run.plan.newConnection() && run.intervalNanos == 0 && !inFlight.isEmpty()) {
+                        inFlight.peek()[0] = connectStarted;   // closed loop: its latency counts the connect too
+                    }
                 }
             });
         }
@@ -236,6 +273,10 @@ public final class LoadGenerator {
                 c.abort();
                 return;
             }
+            if (run.plan.newConnection() && inFlight.isEmpty()) {
+                c.close();   // answered: the next request has a connection (and a handshake) of its own
+                connection = null;   // and nothing more is sent on this one
+            }
             if (run.draining) {
                 run.finishIfDrained();
             } else {
@@ -254,10 +295,33 @@ public final class LoadGenerator {
                 return;
             }
             for (int i = 0; i < inFlight.size(); i++) {
-                run.error(cause == null ? "closed" : "reset");
+                run.error(cause == null ? "closed" : cause instanceof SSLException ? "tls: " + IoErrors.reason(cause) : "reset");
             }
             inFlight.clear();
-            connect();
+            if (cause instanceof SSLException) {
+                run.loop.schedule(Duration.ofMillis(100), this::connect);   // a refused handshake: do not spin on it
+            } else if (run.plan.newConnection()) {
+                connectWhenDue();
+            } else {
+                connect();
+            }
+        }
+
+        /** A new connection per request: the next one opens when its request is due (at once in closed loop). */
+        private void connectWhenDue() {
+            long now = System.nanoTime();
+            if (run.draining || (run.intervalNanos == 0 ? now : nextIntended) >= run.measureUntil) {
+                return;   // its request would fall outside the measured time: no handshake for it
+            }
+            long wait = run.intervalNanos == 0 ? 0 : nextIntended - now;
+            if (wait <= 0) {
+                connect();
+            } else {
+                timer = run.loop.schedule(Duration.ofNanos(wait), () -> {
+                    timer = null;
+                    connect();
+                });
+            }
         }
 
         void stop() {

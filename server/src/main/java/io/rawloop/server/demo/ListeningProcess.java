@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A server in a process of its own that says {@code listening on http://HOST:PORT} once it
+ * A server in a process of its own that says {@code listening on http://HOST:PORT} (or https) once it
  * accepts, as the demo ({@code rawloop-server.jar}) and every {@code rawloop-compare.jar serve}
  * back-end do: started, and waited for until it says so, with the port it chose and everything it
  * printed. Used by the bench (one JVM per back-end) and by the tests that need a real process (a
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class ListeningProcess {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:]+:(\\d+)");
 
     private final Process process;
     private final int port;
