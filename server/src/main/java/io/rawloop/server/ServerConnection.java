@@ -52,7 +52,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private final ResponseWriter responses;
     private State state = State.READING_HEAD;
     private RequestHead head;
-    /** The body of the request being read, while it arrives. */
     private BodyCollector body;
     /** A 100 Continue is due once the answers in front of this request have gone out. */
     private boolean continueOwed;
@@ -74,8 +73,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         this.loop = connection.loop();
         this.parser = new RequestParser(config.limits());
         this.responses = new ResponseWriter(server, connection, this);
-        // A connection that sends nothing is held to the header timeout too; over TLS, from the
-        // end of the handshake (the handshake timeout guards the handshake).
+        // Silence is held to the header timeout too; over TLS from the handshake's end (onTlsHandshake).
         if (!tls) {
             guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
         }
@@ -97,6 +95,10 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     public void onData(TcpConnection c, ByteBuffer data) {
         if (!reading()) {
             return;   // finishing or draining: discarded
+        }
+        if (held != null) {
+            hold(data);   // more of a read while some of it is held (TLS hands a read over record by record)
+            return;
         }
         if (state == State.IDLE) {
             state = State.READING_HEAD;
@@ -136,7 +138,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
      * a response goes out; reading pauses meanwhile, so the client waits in its own socket.
      */
     private void hold(ByteBuffer data) {
-        held = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        ByteBuffer kept = ByteBuffer.allocate((held == null ? 0 : held.remaining()) + data.remaining());
+        held = (held == null ? kept : kept.put(held)).put(data).flip();   // behind what is held already
         connection.pauseReading();
     }
 
@@ -193,8 +196,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             hold(data);
         }
         boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol() && !upgrade;
-        ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop),
-                keepAlive);
+        ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop), keepAlive);
         responses.add(exchange);
         server.requestReceived();
         // The reading side moves on first: a handler may answer at once, and what happens after
