@@ -111,19 +111,18 @@ final class TlsBuffers {
     }
 
     /**
-     * Hands the records in netOut to the transport, lent: a socket sends them at once and copies
-     * only what the kernel refuses, so a flush costs no buffer of its own (it used to, one per
-     * flush: at pipelined rates, an allocation and a copy of every batch of answers).
+     * Hands the records in netOut to the transport, in a buffer of their own. (Lending netOut to
+     * the socket instead, sent at once when nothing is queued, lost responses to gnutls-cli: a
+     * peer whose close_notify came with its request got neither the answer nor our close_notify.
+     * Not understood yet, so the copy stays: TlsServerTest.gnutlsCliGetsAnAnswer.)
      */
     void flush() {
         if (netOut.position() == 0) {
             return;
         }
-        try {
-            transport.writeBorrowed(netOut.flip());
-        } finally {
-            netOut.clear();
-        }
+        ByteBuffer records = ByteBuffer.allocate(netOut.position()).put(netOut.flip()).flip();
+        netOut.clear();
+        transport.write(records);
     }
 
     /** Forgets the ciphertext not yet unwrapped. */

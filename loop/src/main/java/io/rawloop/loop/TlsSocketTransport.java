@@ -21,14 +21,6 @@ final class TlsSocketTransport implements TlsTransport {
         }
     }
 
-    /** Sent now when nothing is queued ahead, as the server's batch of answers is: no copy the kernel takes at once. */
-    @Override
-    public void writeBorrowed(ByteBuffer records) {
-        if (connection.isOpen()) {
-            connection.outgoing.writeBorrowed(records);
-        }
-    }
-
     @Override
     public void close() {
         connection.close();

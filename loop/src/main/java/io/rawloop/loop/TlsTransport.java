@@ -18,14 +18,6 @@ public interface TlsTransport {
     void write(ByteBuffer records);
 
     /**
-     * Sends or queues {@code records}, which stay the layer's: a transport that can send them at
-     * once (a socket with nothing queued) needs no copy. By default, a copy is written.
-     */
-    default void writeBorrowed(ByteBuffer records) {
-        write(ByteBuffer.allocate(records.remaining()).put(records).flip());
-    }
-
-    /**
      * The layer is finished with the connection: send what is queued, then close. Called at most
      * once, after the last {@link #write}; never when the transport reported its own close
      * through {@link TlsLayer#transportClosed}.
