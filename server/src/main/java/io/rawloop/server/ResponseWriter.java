@@ -3,7 +3,6 @@ package io.rawloop.server;
 import io.rawloop.http.DateHeader;
 import io.rawloop.http.HttpVersion;
 import io.rawloop.http.HttpWriter;
-import io.rawloop.loop.EventLoop;
 import io.rawloop.loop.Log;
 import io.rawloop.loop.Promise;
 import io.rawloop.loop.TcpConnection;
@@ -54,22 +53,31 @@ final class ResponseWriter {
     /** Bodies up to this size are copied behind their head; larger ones are written as they are. */
     private static final int SMALL_BODY = 8 * 1024;
     private static final System.Logger LOG = System.getLogger("io.rawloop.server");
-    /** One writer per loop thread; see {@link #writer}. */
-    private static final ThreadLocal<HttpWriter> WRITERS = ThreadLocal.withInitial(HttpWriter::new);
-    /** One batch per loop thread; see the class comment. */
-    private static final ThreadLocal<HttpWriter> BATCHES = ThreadLocal.withInitial(HttpWriter::new);
+    /** The writers of each loop thread; see {@link Shared}. */
+    private static final ThreadLocal<Shared> SHARED = ThreadLocal.withInitial(Shared::new);
+
+    /**
+     * What the connections of one loop share, because one read is parsed and one answer written
+     * at a time on a loop: every field here would otherwise be held by every idle connection.
+     */
+    private static final class Shared {
+        /** For one answer at a time: every use fills it and takes the bytes out before returning. */
+        final HttpWriter writer = new HttpWriter();
+        /** The batch of the read being parsed; see the class comment. Empty between reads. */
+        final HttpWriter batch = new HttpWriter();
+        /**
+         * The Date line for the answers of that batch, read from the clock once per read instead of
+         * once per response (a batch lasts one callback: microseconds, in which the second may tick
+         * over at most once; RFC 9110 §6.6.1 asks for the time the message was generated, to the second).
+         */
+        byte[] batchDate;
+    }
 
     private final HttpServer server;
     private final TcpConnection connection;
-    private final EventLoop loop;
     private final Owner owner;
-    /**
-     * The loop's writer, shared by all its connections: every use fills it and takes the bytes
-     * out before returning, so none needs its own (which would hold 1 KiB per idle connection).
-     */
-    private final HttpWriter writer = WRITERS.get();
-    private final HttpWriter batch = BATCHES.get();
-    /** Between {@link #beginBatch()} and {@link #endBatch()}: answers wait in {@link #batch}. */
+    private final Shared shared = SHARED.get();
+    /** Between {@link #beginBatch()} and {@link #endBatch()}: answers wait in the loop's batch. */
     private boolean batching;
     /** Sized for one exchange or two (the default, 16, would hold 88 bytes on every idle connection). */
     private final ArrayDeque<ServerExchange> queue = new ArrayDeque<>(2);
@@ -78,17 +86,10 @@ final class ResponseWriter {
     /** Guards a response that stops moving (the write-stall timeout). */
     private Timer stallTimer;
     private long writtenAtLastCheck;
-    /**
-     * The Date line for the answers of one batch, read from the clock once per read instead of
-     * once per response (a batch lasts one callback: microseconds, in which the second may tick
-     * over at most once; RFC 9110 §6.6.1 asks for the time the message was generated, to the second).
-     */
-    private byte[] batchDate;
 
     ResponseWriter(HttpServer server, TcpConnection connection, Owner owner) {
         this.server = server;
         this.connection = connection;
-        this.loop = connection.loop();
         this.owner = owner;
     }
 
@@ -96,7 +97,7 @@ final class ResponseWriter {
     /** The reading side starts parsing a read: answers given during it share one buffer. */
     void beginBatch() {
         batching = true;
-        batchDate = DateHeader.now();
+        shared.batchDate = DateHeader.now();
     }
 
     /** The read is parsed: the batch goes to the connection in one piece. */
@@ -107,14 +108,14 @@ final class ResponseWriter {
 
     /** Hands the batch to the connection now, before something that must follow it. */
     void flushBatch() {
-        if (batch.length() == 0) {
+        if (shared.batch.length() == 0) {
             return;
         }
         if (connection.isOpen()) {
-            // The kernel takes it now (or a copy of what it refuses is queued): no array per batch.
-            connection.writeBorrowed(batch.borrow());
+            // The kernel takes it now (or a copy of what it refuses is queued): no array per shared.batch.
+            connection.writeBorrowed(shared.batch.borrow());
         }
-        batch.reset();   // empty for the next read, whoever it comes from
+        shared.batch.reset();   // empty for the next read, whoever it comes from
     }
 
     /** RFC 9110 §10.1.1's interim 100 (Continue), after every answer before it. */
@@ -172,7 +173,7 @@ final class ResponseWriter {
         boolean switching = response.switchTo() != null && exchange.request != null;
         boolean keepAlive = switching || exchange.keepAlive && !server.isShuttingDown() && !framing.endsWithClose()
                 && !handlerSaysClose;
-        HttpWriter out = batching ? batch : writer;
+        HttpWriter out = batching ? shared.batch : shared.writer;
         if (!writeHead(out, exchange.request, response, framing, keepAlive, handlerSaysClose)) {
             // A field the writer refuses (Response.header checks them, so this is a bug): a 500.
             response.release();
@@ -217,7 +218,7 @@ final class ResponseWriter {
 
     /** A whole answer is in {@code out}: it waits in the batch, or goes to the connection now. */
     private void emit(HttpWriter out) {
-        if (out != batch) {
+        if (out != shared.batch) {
             connection.write(out.take());
         }
     }
@@ -229,10 +230,10 @@ final class ResponseWriter {
     private boolean writeHead(HttpWriter out, Request request, Response response, ResponseFraming framing,
                               boolean keepAlive, boolean handlerSaysClose) {
         // The shared writer starts clean; the batch keeps the answers before this one.
-        int mark = out == batch ? out.length() : 0;
+        int mark = out == shared.batch ? out.length() : 0;
         out.resetTo(mark);
         try {
-            out.status(HttpVersion.HTTP_1_1, response.status()).fieldLine(batching ? batchDate : DateHeader.now())
+            out.status(HttpVersion.HTTP_1_1, response.status()).fieldLine(batching ? shared.batchDate : DateHeader.now())
                     .fieldLine(SERVER);
             out.fieldLine(response.fieldLines());   // checked and encoded when the handler set them
         } catch (RuntimeException e) {
@@ -284,9 +285,9 @@ final class ResponseWriter {
         @Override
         public Promise<Void> write(ByteBuffer data) {
             if (ended || !connection.isOpen()) {
-                return Promise.failed(loop, new ClosedChannelException());
+                return Promise.failed(connection.loop(), new ClosedChannelException());
             }
-            connection.write(raw ? data : writer.chunk(data).take());
+            connection.write(raw ? data : shared.writer.chunk(data).take());
             watchForStall();
             return connection.drained();
         }
@@ -298,7 +299,7 @@ final class ResponseWriter {
             }
             ended = true;
             if (!raw) {
-                connection.write(writer.lastChunk(io.rawloop.http.Headers.EMPTY).take());
+                connection.write(shared.writer.lastChunk(io.rawloop.http.Headers.EMPTY).take());
             }
             streaming = false;
             queue.poll();
@@ -332,7 +333,7 @@ final class ResponseWriter {
             return;
         }
         writtenAtLastCheck = connection.bytesWritten();
-        stallTimer = loop.schedule(server.config().writeStallTimeout(), () -> {
+        stallTimer = connection.loop().schedule(server.config().writeStallTimeout(), () -> {
             stallTimer = null;
             if (connection.pendingBytes() == 0) {
                 return;

@@ -34,7 +34,7 @@ import java.time.Duration;
  *
  * <p>At most {@link ServerConfig#maxPipelined()} requests are in flight: beyond it the rest of a read is held
  * unparsed, and reading pauses. One timer guards a request's arrival: the header timeout from a head's first byte
- * (slowloris), or the gap between reads of a body. Another watches idleness, a third (after our FIN) the drain.
+ * (slowloris), or the gap between reads of a body. Another watches idleness; after our FIN, the first times the drain.
  */
 final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner {
 
@@ -47,7 +47,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     private final HttpServer server;
     private final ServerConfig config;
     private final TcpConnection connection;
-    private final EventLoop loop;
     private final RequestParser parser;
     private final ResponseWriter responses;
     private State state = State.READING_HEAD;
@@ -58,11 +57,10 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     /** The unparsed rest of a read, kept while {@code maxPipelined} requests are in flight. */
     private ByteBuffer held;
     private boolean heldQueued;
-    /** Guards the arrival of a request: the header timeout, then the body gap. */
+    /** Guards the arrival of a request: the header timeout, then the body gap; after our FIN, the drain. */
     private Timer arrivalTimer;
     private Timer idleTimer;
     private long lastActivity;
-    private Timer drainTimer;
     /** After a 101: who has the connection. */
     private ProtocolHandler protocol;
 
@@ -70,7 +68,6 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         this.server = server;
         this.config = server.config();
         this.connection = connection;
-        this.loop = connection.loop();
         this.parser = new RequestParser(config.limits());
         this.responses = new ResponseWriter(server, connection, this);
         // Silence is held to the header timeout too; over TLS from the handshake's end (onTlsHandshake).
@@ -82,6 +79,11 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
     @Override
     public void onTlsHandshake(TcpConnection c, TlsHandshake handshake) {
         guardArrival(config.headerTimeout(), 408, "the request head did not arrive within ");
+    }
+
+    /** The connection's loop (not a field: every idle connection would hold it). */
+    private EventLoop loop() {
+        return connection.loop();
     }
 
     /** True while requests are read: neither finishing nor draining. */
@@ -103,7 +105,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         if (state == State.IDLE) {
             state = State.READING_HEAD;
         }
-        lastActivity = loop.nanoTime();
+        lastActivity = loop().nanoTime();
         responses.beginBatch();   // the answers to this read leave in one buffer: see ResponseWriter
         try {
             while (reading()) {
@@ -196,7 +198,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             hold(data);
         }
         boolean keepAlive = head.keepAlive() && !server.isShuttingDown() && !parser.switchedProtocol() && !upgrade;
-        ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop), keepAlive);
+        ServerExchange exchange = new ServerExchange(new Request(head, content, connection.remoteAddress(), loop()), keepAlive);
         responses.add(exchange);
         server.requestReceived();
         // The reading side moves on first: a handler may answer at once, and what happens after
@@ -225,9 +227,9 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
                 responses.answered(exchange, atOnce.answer(exchange.request));
                 return;
             }
-            answer = handler.handle(exchange.request, loop);
+            answer = handler.handle(exchange.request, loop());
         } catch (Throwable t) {
-            answer = Promise.failed(loop, t);
+            answer = Promise.failed(loop(), t);
         }
         exchange.answer = answer;
         if (answer.isDone()) {
@@ -235,7 +237,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
             responses.answered(exchange, answer.isSucceeded() ? answer.resultNow() : exchange.failureResponse(answer.failureNow()));
             return;
         }
-        exchange.awaitAnswer(loop, config.responseTimeout(), responses);
+        exchange.awaitAnswer(loop(), config.responseTimeout(), responses);
     }
     // endregion dispatch
     // endregion reading
@@ -277,11 +279,11 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
                 connection.resumeReading();
             } else if (!heldQueued) {
                 heldQueued = true;
-                loop.callSoon(this::readHeld);   // not from here: we may be inside onData's parsing
+                loop().callSoon(this::readHeld);   // not from here: we may be inside onData's parsing
             }
         }
         if (state == State.IDLE && responses.isEmpty()) {
-            lastActivity = loop.nanoTime();
+            lastActivity = loop().nanoTime();
             head = null;               // an idle connection holds nothing of the last request
             parser.forgetMessage();
             watchIdleness();
@@ -296,12 +298,12 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         if (idleTimer != null) {
             return;
         }
-        long idleFor = loop.nanoTime() - lastActivity;
+        long idleFor = loop().nanoTime() - lastActivity;
         long left = Math.max(0, config.idleTimeout().toNanos() - idleFor);
-        idleTimer = loop.schedule(Duration.ofNanos(left), () -> {
+        idleTimer = loop().schedule(Duration.ofNanos(left), () -> {
             idleTimer = null;
             boolean idle = state == State.IDLE && responses.isEmpty();
-            if (idle && loop.nanoTime() - lastActivity >= config.idleTimeout().toNanos()) {
+            if (idle && loop().nanoTime() - lastActivity >= config.idleTimeout().toNanos()) {
                 connection.close();   // keep-alive idle: nothing to say
             } else if (idle) {
                 watchIdleness();
@@ -335,7 +337,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         cancelArrivalTimer();
         connection.resumeReading();   // keep reading, so that unread input does not turn into a reset
         connection.shutdownOutput();
-        drainTimer = loop.schedule(DRAIN, connection::close);
+        arrivalTimer = loop().schedule(DRAIN, connection::close);   // no request can arrive now: the field is free
     }
 
     @Override
@@ -354,11 +356,8 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         if (idleTimer != null) {
             idleTimer.cancel();
         }
-        if (drainTimer != null) {
-            drainTimer.cancel();
-        }
         responses.closed();   // the handlers' unfinished work is cancelled, unsent files closed
-        server.connectionClosed(this, loop);
+        server.connectionClosed(this, loop());
     }
 
     /**
@@ -384,7 +383,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
 
     private void guardArrival(Duration timeout, int status, String what) {
         cancelArrivalTimer();
-        arrivalTimer = loop.schedule(timeout, () -> {
+        arrivalTimer = loop().schedule(timeout, () -> {
             arrivalTimer = null;
             reject(status, what + timeout.toMillis() + " ms");
         });
