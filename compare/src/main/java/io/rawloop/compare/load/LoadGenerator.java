@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -91,16 +90,10 @@ public final class LoadGenerator {
         final Plan plan;
         final byte[] request;
         final InetSocketAddress address;
-        final Histogram histogram = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
-        final Map<String, Long> errors = new TreeMap<>();
         final CompletableFuture<Result> done = new CompletableFuture<>();
         final List<Client> clients = new ArrayList<>();
         final long intervalNanos;
-        long startNanos;
-        long measureFrom;
-        long measureUntil;
-        long completed;
-        boolean draining;
+        final Window window;
 
         Run(EventLoop loop, Plan plan) {
             this.loop = loop;
@@ -114,12 +107,12 @@ public final class LoadGenerator {
                     .getBytes(StandardCharsets.US_ASCII);
             this.address = new InetSocketAddress(u.getHost(), port);
             this.intervalNanos = plan.rate() > 0 ? (long) (1e9 * plan.connections() / plan.rate()) : 0;
+            this.window = new Window(plan.duration());
         }
 
         CompletableFuture<Result> start() {
-            startNanos = System.nanoTime();
-            measureFrom = startNanos + plan.warmup().toNanos();
-            measureUntil = measureFrom + plan.duration().toNanos();
+            long startNanos = System.nanoTime();
+            window.start(startNanos, plan.warmup());
             for (int i = 0; i < plan.connections(); i++) {
                 // Spread the connections' schedules evenly over one interval.
                 Client c = new Client(this, startNanos + intervalNanos * i / plan.connections());
@@ -130,7 +123,7 @@ public final class LoadGenerator {
                     c.connect();
                 }
             }
-            loop.schedule(Duration.ofNanos(measureUntil - startNanos), this::drain);
+            loop.schedule(Duration.ofNanos(window.until() - startNanos), this::drain);
             return done;
         }
 
@@ -139,30 +132,19 @@ public final class LoadGenerator {
          * to what was sent, so that a request in flight at the end is not counted as lost.
          */
         void drain() {
-            draining = true;
+            window.drain();
             loop.schedule(Duration.ofSeconds(2), this::finish);
             finishIfDrained();
         }
 
         void finishIfDrained() {
-            if (draining && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
+            if (window.draining() && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
                 finish();
             }
         }
 
-        // region record
-        void record(long intendedNanos, long nowNanos) {
-            if (intendedNanos >= measureFrom && intendedNanos < measureUntil) {
-                histogram.recordValue(Math.max(0, (nowNanos - intendedNanos) / 1000));
-                completed++;
-            }
-        }
-        // endregion record
-
         void error(String kind) {
-            if (System.nanoTime() >= measureFrom) {
-                errors.merge(kind, 1L, Long::sum);
-            }
+            window.error(kind, false);
         }
 
         void finish() {
@@ -171,13 +153,11 @@ public final class LoadGenerator {
             }
             for (Client c : clients) {
                 for (long[] intended : c.inFlight) {
-                    if (intended[0] >= measureFrom && intended[0] < measureUntil) {
-                        errors.merge("unanswered at the end", 1L, Long::sum);
-                    }
+                    window.unanswered(intended[0]);
                 }
                 c.stop();
             }
-            done.complete(new Result(histogram, completed, plan.duration().toNanos() / 1e9, errors));
+            done.complete(window.result());
         }
     }
 
@@ -201,7 +181,7 @@ public final class LoadGenerator {
         void connect() {
             connectStarted = System.nanoTime();
             TcpConnection.connect(run.loop, run.address, Duration.ofSeconds(10)).onComplete((c, failure) -> {
-                if (stopped || c != null && run.plan.newConnection() && run.draining) {
+                if (stopped || c != null && run.plan.newConnection() && run.window.draining()) {
                     if (c != null) {
                         c.close();
                     }
@@ -227,7 +207,7 @@ public final class LoadGenerator {
         // region send
         /** Sends every request that is due and fits in the pipeline; sets a timer for the next. */
         void send() {
-            if (stopped || connection == null || run.draining) {
+            if (stopped || connection == null || run.window.draining()) {
                 return;
             }
             long now = System.nanoTime();
@@ -263,7 +243,7 @@ public final class LoadGenerator {
                     } else if (e == HttpEvent.COMPLETE) {
                         long[] intended = inFlight.poll();
                         if (intended != null) {
-                            run.record(intended[0], System.nanoTime());
+                            run.window.record(intended[0], System.nanoTime());
                         }
                         parser.expectResponseTo("GET");
                     }
@@ -277,7 +257,7 @@ public final class LoadGenerator {
                 c.close();   // answered: the next request has a connection (and a handshake) of its own
                 connection = null;   // and nothing more is sent on this one
             }
-            if (run.draining) {
+            if (run.window.draining()) {
                 run.finishIfDrained();
             } else {
                 send();
@@ -310,7 +290,7 @@ public final class LoadGenerator {
         /** A new connection per request: the next one opens when its request is due (at once in closed loop). */
         private void connectWhenDue() {
             long now = System.nanoTime();
-            if (run.draining || (run.intervalNanos == 0 ? now : nextIntended) >= run.measureUntil) {
+            if (run.window.draining() || (run.intervalNanos == 0 ? now : nextIntended) >= run.window.until()) {
                 return;   // its request would fall outside the measured time: no handshake for it
             }
             long wait = run.intervalNanos == 0 ? 0 : nextIntended - now;

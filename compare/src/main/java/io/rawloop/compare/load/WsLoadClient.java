@@ -86,7 +86,7 @@ final class WsLoadClient implements ConnectionHandler, FrameParser.Listener {
 
     /** Sends every message that is due and has a place; sets a timer for the next. */
     private void send() {
-        if (stopped || !begun || connection == null || head != null || run.draining) {
+        if (stopped || !begun || connection == null || head != null || run.window.draining()) {
             return;
         }
         long now = System.nanoTime();
@@ -116,7 +116,7 @@ final class WsLoadClient implements ConnectionHandler, FrameParser.Listener {
             c.abort();
             return;
         }
-        if (run.draining) {
+        if (run.window.draining()) {
             run.finishIfDrained();
         } else {
             send();
@@ -185,7 +185,7 @@ final class WsLoadClient implements ConnectionHandler, FrameParser.Listener {
         if (frameLength != run.payload.length) {
             run.error("echo of " + frameLength + " bytes, not " + run.payload.length);
         } else if (intended != null) {
-            run.record(intended, System.nanoTime());
+            run.window.record(intended, System.nanoTime());
         }
     }
 

@@ -6,12 +6,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 
 /**
  * A WebSocket load generator on one rawloop event loop: {@link LoadGenerator}'s method, with
@@ -60,17 +57,12 @@ public final class WsLoadGenerator {
         final Plan plan;
         final InetSocketAddress address;
         final byte[] payload;
-        final Histogram histogram = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
-        final Map<String, Long> errors = new TreeMap<>();
         final CompletableFuture<LoadGenerator.Result> done = new CompletableFuture<>();
         final List<WsLoadClient> clients = new ArrayList<>();
         final long intervalNanos;
+        final Window window;
         int opened;
         boolean started;
-        long measureFrom = Long.MAX_VALUE;
-        long measureUntil = Long.MAX_VALUE;
-        long completed;
-        boolean draining;
 
         Run(EventLoop loop, Plan plan) {
             this.loop = loop;
@@ -80,6 +72,7 @@ public final class WsLoadGenerator {
             this.payload = new byte[plan.size()];
             ThreadLocalRandom.current().nextBytes(payload);
             this.intervalNanos = plan.rate() > 0 ? (long) (1e9 * plan.connections() / plan.rate()) : 0;
+            this.window = new Window(plan.duration());
         }
 
         CompletableFuture<LoadGenerator.Result> open() {
@@ -96,13 +89,12 @@ public final class WsLoadGenerator {
             if (++opened == plan.connections() && !started) {
                 started = true;
                 long start = System.nanoTime();
-                measureFrom = start + plan.warmup().toNanos();
-                measureUntil = measureFrom + plan.duration().toNanos();
+                window.start(start, plan.warmup());
                 for (int i = 0; i < clients.size(); i++) {
                     // Spread the connections' schedules evenly over one interval.
                     clients.get(i).begin(start + intervalNanos * i / clients.size());
                 }
-                loop.schedule(Duration.ofNanos(measureUntil - start), this::drain);
+                loop.schedule(Duration.ofNanos(window.until() - start), this::drain);
             }
         }
 
@@ -119,31 +111,21 @@ public final class WsLoadGenerator {
 
         /** The measured time is over: send nothing more, and wait (2 s at most) for the echoes in flight. */
         void drain() {
-            draining = true;
+            window.drain();
             loop.schedule(Duration.ofSeconds(2), this::finish);
             finishIfDrained();
         }
 
         void finishIfDrained() {
-            if (draining && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
+            if (window.draining() && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
                 finish();
-            }
-        }
-
-        void record(long intendedNanos, long nowNanos) {
-            if (intendedNanos >= measureFrom && intendedNanos < measureUntil) {
-                histogram.recordValue(Math.max(0, (nowNanos - intendedNanos) / 1000));
-                completed++;
             }
         }
 
         /** Counted while measuring; before the clock starts, only a refused handshake counts (it would never start). */
         void error(String kind) {
-            if (done.isDone()) {
-                return;   // the result has been handed over: its errors are no longer ours to change
-            }
-            if (System.nanoTime() >= measureFrom || kind.startsWith("handshake")) {
-                errors.merge(kind, 1L, Long::sum);
+            if (!done.isDone()) {   // once the result is handed over, its errors are no longer ours to change
+                window.error(kind, kind.startsWith("handshake"));
             }
         }
 
@@ -159,13 +141,11 @@ public final class WsLoadGenerator {
             }
             for (WsLoadClient c : clients) {
                 for (long intended : c.inFlight) {
-                    if (intended >= measureFrom && intended < measureUntil) {
-                        errors.merge("unanswered at the end", 1L, Long::sum);
-                    }
+                    window.unanswered(intended);
                 }
                 c.stop();
             }
-            done.complete(new LoadGenerator.Result(histogram, completed, plan.duration().toNanos() / 1e9, errors));
+            done.complete(window.result());
         }
     }
 }

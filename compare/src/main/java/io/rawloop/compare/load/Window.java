@@ -1,0 +1,78 @@
+package io.rawloop.compare.load;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The measured part of a run and what it counted, for {@link LoadGenerator} and
+ * {@link WsLoadGenerator} alike: each answer's latency from its <em>intended</em> send time, into
+ * an HdrHistogram in microseconds with 3 significant digits; the answers; and the errors by kind.
+ * Only what was intended inside the window counts: the warm-up before it and the drain after it
+ * are not measured. Loop thread.
+ */
+final class Window {
+
+    private final Histogram histogram = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+    private final Map<String, Long> errors = new TreeMap<>();
+    private final Duration duration;
+    private long from = Long.MAX_VALUE;
+    private long until = Long.MAX_VALUE;
+    private long completed;
+    private boolean draining;
+
+    Window(Duration duration) {
+        this.duration = duration;
+    }
+
+    /** The clock starts at {@code startNanos}: {@code warmup} first, then the measured duration. */
+    void start(long startNanos, Duration warmup) {
+        from = startNanos + warmup.toNanos();
+        until = from + duration.toNanos();
+    }
+
+    /** When the measured time ends ({@link Long#MAX_VALUE} before {@link #start}). */
+    long until() {
+        return until;
+    }
+
+    // region record
+    /** An answer to what was intended to leave at {@code intendedNanos}, arriving at {@code nowNanos}. */
+    void record(long intendedNanos, long nowNanos) {
+        if (intendedNanos >= from && intendedNanos < until) {
+            histogram.recordValue(Math.max(0, (nowNanos - intendedNanos) / 1000));
+            completed++;
+        }
+    }
+    // endregion record
+
+    /** An error of {@code kind}: counted once measuring has begun, or at any time if {@code always}. */
+    void error(String kind, boolean always) {
+        if (always || System.nanoTime() >= from) {
+            errors.merge(kind, 1L, Long::sum);
+        }
+    }
+
+    /** At the end: what was intended inside the window and never answered is an error. */
+    void unanswered(long intendedNanos) {
+        if (intendedNanos >= from && intendedNanos < until) {
+            errors.merge("unanswered at the end", 1L, Long::sum);
+        }
+    }
+
+    /** The measured time is over: nothing more is sent, and what is in flight may still be answered. */
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** What the window counted, per second of its duration. */
+    LoadGenerator.Result result() {
+        return new LoadGenerator.Result(histogram, completed, duration.toNanos() / 1e9, errors);
+    }
+}
