@@ -35,6 +35,8 @@ final class LoopSelector {
      * by every idle one.
      */
     final ByteBuffer[] gatherBatch = new ByteBuffer[OutgoingQueue.MAX_GATHER];
+    /** See {@link #alreadyDrained()}; made on the loop thread, at its first use. */
+    private Promise<Void> alreadyDrained;
 
     LoopSelector(EventLoop loop, LoopRunner runner) {
         this.loop = loop;
@@ -44,6 +46,18 @@ final class LoopSelector {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for event loop " + loop.name(), e);
         }
+    }
+
+    /**
+     * What {@code drained()} answers when nothing is pending: a settled promise can change no
+     * more (completing, failing or cancelling it again does nothing), so one serves every caller
+     * of the loop, where a sender that asks after every message made one per message.
+     */
+    Promise<Void> alreadyDrained() {
+        if (alreadyDrained == null) {
+            alreadyDrained = Promise.succeeded(loop, null);
+        }
+        return alreadyDrained;
     }
 
     /** The selector itself, for the {@link Inbox} that wakes it. */

@@ -222,11 +222,11 @@ final class OutgoingQueue implements Runnable, ByteSink {
 
     /**
      * A promise that completes once the queue is empty, and fails if it is cleared first (the
-     * connection closed): see {@link TcpConnection#drained()}. Each call gets its own promise.
+     * connection closed): see {@link TcpConnection#drained()}. Each call that must wait gets its own promise.
      */
     Promise<Void> drained(boolean closed) {
         if (parts.isEmpty() || closed) {
-            return Promise.succeeded(loop, null);
+            return loop.selector.alreadyDrained();
         }
         if (drainWaiters == null) {
             drainWaiters = new DrainWaiters();   // most connections never wait: made when needed

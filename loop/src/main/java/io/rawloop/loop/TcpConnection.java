@@ -210,8 +210,9 @@ public final class TcpConnection extends Selectable {
 
     /**
      * A promise that completes when every byte queued so far has been handed to the kernel, and
-     * fails if the connection closes first. Each call gets a promise of its own, so a caller that
-     * cancels its promise (a timeout, say) leaves every other caller's untouched.
+     * fails if the connection closes first. Each call that must wait gets a promise of its own, so a
+     * caller that cancels its promise (a timeout, say) leaves every other caller's untouched; when
+     * nothing is pending, the answer is a promise already settled, which no caller can change.
      */
     public Promise<Void> drained() {
         loop.checkInLoop("TcpConnection.drained");

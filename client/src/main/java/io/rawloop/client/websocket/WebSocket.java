@@ -76,6 +76,8 @@ public final class WebSocket {
     private Timer closeTimer;
     private Timer idleTimer;
     private long lastRead;
+    /** The loop's batch while a read of ours is under way and it is ours; null otherwise. */
+    private FrameBatch batching;
 
     private WebSocket(TcpConnection connection, boolean client, WebSocketOptions options) {
         this.connection = connection;
@@ -135,6 +137,7 @@ public final class WebSocket {
 
     /** Sends bytes as they are, frames or not: for experiments with what a peer refuses. */
     public Promise<Void> sendRaw(ByteBuffer bytes) {
+        flushBatch();
         connection.write(bytes);
         return connection.drained();
     }
@@ -144,8 +147,24 @@ public final class WebSocket {
             return Promise.failed(loop, new IOException("the WebSocket is " + (status != null ? "closed (" + status.code()
                     + ")" : "closing") + ": nothing more may be sent"));
         }
+        return emit(opcode, payload);
+    }
+
+    /** One frame: in the loop's {@link FrameBatch} during a read of ours, else queued in a buffer of its own. */
+    private Promise<Void> emit(Opcode opcode, byte[] payload) {
+        if (batching != null && payload.length <= FrameBatch.MAX_PAYLOAD) {
+            return batching.add(writer, opcode, payload);
+        }
+        flushBatch();   // what was sent before goes first
         connection.write(writer.frame(opcode, payload));
         return connection.drained();
+    }
+
+    /** Hands the batch to the connection now, before something that must follow it. */
+    private void flushBatch() {
+        if (batching != null) {
+            batching.flush();
+        }
     }
     // endregion sending
 
@@ -173,7 +192,7 @@ public final class WebSocket {
         @Override
         public void onPing(byte[] payload) {
             if (state == State.OPEN) {
-                connection.write(writer.frame(Opcode.PONG, payload));   // §5.5.2: the same payload
+                emit(Opcode.PONG, payload);   // §5.5.2: the same payload
             }
         }
 
@@ -230,7 +249,7 @@ public final class WebSocket {
     /** {@code code} -1: a close frame with no payload (answering one that had none). */
     private void sendClose(int code, String reason) {
         if (connection.isOpen()) {
-            connection.write(writer.frame(Opcode.CLOSE, code < 0 ? new byte[0] : FrameWriter.closePayload(code, reason)));
+            emit(Opcode.CLOSE, code < 0 ? new byte[0] : FrameWriter.closePayload(code, reason));
         }
     }
 
@@ -245,6 +264,7 @@ public final class WebSocket {
      */
     private void closeTcp() {
         if (!client) {
+            flushBatch();   // our close frame, and whatever came before it, go before the FIN
             connection.shutdownOutput();
         }
         armCloseTimer();
@@ -274,10 +294,17 @@ public final class WebSocket {
                 data.position(data.limit());   // after the close frame nothing counts (§5.5.1)
                 return;
             }
+            FrameBatch ours = FrameBatch.claim(WebSocket.this, connection);   // null inside another read
+            batching = ours != null ? ours : batching;
             try {
                 decoder.feed(data);
             } catch (WebSocketException e) {
                 fail(e);
+            } finally {
+                if (ours != null) {
+                    batching = null;
+                    ours.end();
+                }
             }
         }
 

@@ -172,7 +172,7 @@ final class WsLoadClient implements ConnectionHandler, FrameParser.Listener {
     }
 
     @Override
-    public void payload(ByteBuffer piece) {
+    public void payload(ByteBuffer in, int from, int length) {
         // Only the count matters: the echo's length is checked at its end.
     }
 

@@ -21,30 +21,48 @@ public final class FrameWriter {
         this.masks = masks;
     }
 
-    /** One frame with {@code length} bytes of {@code payload} from {@code offset}. */
+    /** The bytes a frame with {@code length} bytes of payload takes: its header and the payload. */
+    public int size(int length) {
+        return 2 + (length > 0xFFFF ? 8 : length > 125 ? 2 : 0) + (masks != null ? 4 : 0) + length;
+    }
+
+    /** One frame with {@code length} bytes of {@code payload} from {@code offset}, in a buffer of its own. */
     public ByteBuffer frame(Opcode opcode, boolean fin, byte[] payload, int offset, int length) {
-        int header = 2 + (length > 0xFFFF ? 8 : length > 125 ? 2 : 0) + (masks != null ? 4 : 0);
-        ByteBuffer out = ByteBuffer.allocate(header + length);
+        ByteBuffer out = ByteBuffer.allocate(size(length));
+        put(out, opcode, fin, payload, offset, length);
+        return out.flip();
+    }
+
+    /**
+     * Puts the same frame at {@code out}'s position, which must have {@link #size} bytes of room:
+     * a sender that writes many small frames into one buffer of its own makes none per frame.
+     */
+    public void put(ByteBuffer out, Opcode opcode, boolean fin, byte[] payload, int offset, int length) {
         out.put((byte) ((fin ? 0x80 : 0) | opcode.code()));
         int maskBit = masks != null ? 0x80 : 0;
         if (length > 0xFFFF) {
-            out.put((byte) (maskBit | 127)).putLong(length);
+            networkOrder(out.put((byte) (maskBit | 127)), length, 8);
         } else if (length > 125) {
-            out.put((byte) (maskBit | 126)).putShort((short) length);
+            networkOrder(out.put((byte) (maskBit | 126)), length, 2);
         } else {
             out.put((byte) (maskBit | length));
         }
         if (masks == null) {
             out.put(payload, offset, length);
         } else {
-            byte[] key = new byte[4];
-            masks.nextBytes(key);
-            out.put(key);
+            int key = masks.nextInt();
+            networkOrder(out, key, 4);   // octet 0 of the key is its top byte
             for (int i = 0; i < length; i++) {
-                out.put((byte) (payload[offset + i] ^ key[i & 3]));
+                out.put((byte) (payload[offset + i] ^ key >>> (24 - 8 * (i & 3))));
             }
         }
-        return out.flip();
+    }
+
+    /** The low {@code octets} bytes of {@code value}, most significant first, whatever {@code out}'s order. */
+    private static void networkOrder(ByteBuffer out, long value, int octets) {
+        for (int shift = 8 * (octets - 1); shift >= 0; shift -= 8) {
+            out.put((byte) (value >>> shift));
+        }
     }
 
     /** A whole message, or a control frame, in one frame. */

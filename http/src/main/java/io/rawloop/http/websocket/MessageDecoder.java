@@ -117,26 +117,25 @@ public final class MessageDecoder implements FrameParser.Listener {
     }
 
     @Override
-    public void payload(ByteBuffer piece) throws WebSocketException {
-        int n = piece.remaining();
+    public void payload(ByteBuffer in, int from, int n) throws WebSocketException {
         if (frameType.isControl()) {
-            piece.get(control, controlLength, n);
+            in.get(from, control, controlLength, n);
             controlLength += n;
             return;
         }
         if (messageType == Opcode.TEXT) {
-            utf8.feed(piece);
+            utf8.feed(in, from, n);
         }
         if (frameFin && frameType != Opcode.CONTINUATION && n == frameLength) {
             whole = new byte[n];
-            piece.get(whole);
+            in.get(from, whole);
             return;
         }
         if (messageLength + n > message.length) {
             message = Arrays.copyOf(message, (int) Math.min(maxMessage, Math.max(messageLength + n,
                     Math.max(256, (long) message.length * 2))));
         }
-        piece.get(message, messageLength, n);
+        in.get(from, message, messageLength, n);
         messageLength += n;
     }
 
@@ -184,7 +183,7 @@ public final class MessageDecoder implements FrameParser.Listener {
             throw new WebSocketException(CloseCodes.PROTOCOL_ERROR, "close code " + code + " may not be sent");
         }
         Utf8Validator reason = new Utf8Validator();
-        reason.feed(ByteBuffer.wrap(control, 2, controlLength - 2));
+        reason.feed(ByteBuffer.wrap(control), 2, controlLength - 2);
         if (!reason.complete()) {
             throw new WebSocketException(CloseCodes.INVALID_PAYLOAD, "a close reason that ends inside a UTF-8"
                     + " sequence");

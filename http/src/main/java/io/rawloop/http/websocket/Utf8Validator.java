@@ -26,10 +26,10 @@ final class Utf8Validator {
         offset = 0;
     }
 
-    /** Checks the bytes between {@code piece}'s position and limit (the position stays). */
-    void feed(ByteBuffer piece) throws WebSocketException {
-        for (int i = piece.position(), end = piece.limit(); i < end; i++, offset++) {
-            int b = piece.get(i) & 0xFF;
+    /** Checks {@code length} bytes of {@code in} from index {@code from} (its position stays). */
+    void feed(ByteBuffer in, int from, int length) throws WebSocketException {
+        for (int i = from, end = from + length; i < end; i++, offset++) {
+            int b = in.get(i) & 0xFF;
             if (needed == 0) {
                 if (b < 0x80) {
                     continue;

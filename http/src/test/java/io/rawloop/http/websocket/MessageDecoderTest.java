@@ -1,10 +1,13 @@
 package io.rawloop.http.websocket;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -105,6 +108,62 @@ class MessageDecoderTest {
                 CLIENT.frame(Opcode.CLOSE, FrameWriter.closePayload(1000, "bye")));
         assertEquals(List.of("ping p", "text héllo, wörld €𝄞", "binary 010203", "pong ", "close 1000 bye"),
                 everySplit(true, 1 << 20, input));
+    }
+
+    @Test
+    void unmasksEightOctetsAtATimeFromAnyOffsetOfTheKey() {
+        byte[] data = new byte[45];   // five longs and a tail, so every split starts at another key octet
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 37 + 11);
+        }
+        String binary = "binary " + HexFormat.of().formatHex(data);
+        byte[] input = concat(CLIENT.frame(Opcode.BINARY, data), CLIENT.frame(Opcode.BINARY, data));
+        assertEquals(List.of(binary, binary), everySplit(true, 1 << 20, input));
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(input.length + 3).order(order);
+            direct.position(3);
+            direct.put(input).position(3);   // the frames start at an odd index of a direct buffer
+            List<byte[]> got = new ArrayList<>();
+            MessageDecoder decoder = new MessageDecoder(true, 1 << 20, 1 << 20, new MessageDecoder.Listener() {
+                @Override
+                public void onText(String text) {
+                }
+
+                @Override
+                public void onBinary(byte[] d) {
+                    got.add(d);
+                }
+
+                @Override
+                public void onPing(byte[] payload) {
+                }
+
+                @Override
+                public void onPong(byte[] payload) {
+                }
+
+                @Override
+                public void onClose(int code, String reason) {
+                }
+            });
+            assertDoesNotThrow(() -> decoder.feed(direct));
+            assertEquals(2, got.size(), order.toString());
+            assertArrayEquals(data, got.get(0), order.toString());
+            assertArrayEquals(data, got.get(1), order.toString());
+        }
+    }
+
+    @Test
+    void framesPutInABufferOfAnyOrderReadAsTheirOwn() {
+        byte[] data = new byte[300];   // a 16-bit length
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        ByteBuffer little = ByteBuffer.allocate(CLIENT.size(data.length)).order(ByteOrder.LITTLE_ENDIAN);
+        new FrameWriter(new Random(42)).put(little, Opcode.BINARY, true, data, 0, data.length);
+        assertEquals(2 + 2 + 4 + data.length, little.position());
+        assertEquals(List.of("binary " + HexFormat.of().formatHex(data)),
+                decode(true, 1 << 20, concat(little.flip())));
     }
 
     @Test

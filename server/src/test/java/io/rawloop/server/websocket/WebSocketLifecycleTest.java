@@ -11,10 +11,14 @@ import io.rawloop.http.websocket.Opcode;
 import io.rawloop.server.HttpServer;
 import io.rawloop.server.Router;
 import io.rawloop.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +38,10 @@ class WebSocketLifecycleTest {
     /** The most bytes the producer ever saw queued on its connection. */
     private final AtomicLong mostPending = new AtomicLong();
     private final CompletableFuture<Void> produced = new CompletableFuture<>();
+    private static final int ANSWERED = 21;
+    /** The sends of /twice whose promise said their bytes were with the kernel. */
+    private final AtomicLong drainedSends = new AtomicLong();
+    private final CompletableFuture<Void> allDrained = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +52,19 @@ class WebSocketLifecycleTest {
                 .get("/pings", WebSocketUpgrade.of(WebSocketServerTest.echo()).options(pings))
                 .get("/impatient", WebSocketUpgrade.of(WebSocketServerTest.echo()).options(impatient))
                 .get("/echo", WebSocketUpgrade.of(WebSocketServerTest.echo()))
-                .get("/producer", WebSocketUpgrade.of((socket, request, protocol) -> produce(socket)));
+                .get("/producer", WebSocketUpgrade.of((socket, request, protocol) -> produce(socket)))
+                .get("/twice", WebSocketUpgrade.of((socket, request, protocol) -> socket.listen(new WebSocket.Listener() {
+                    @Override
+                    public void onBinary(WebSocket s, byte[] data) {
+                        for (int i = 0; i < 2; i++) {
+                            s.send(data).onComplete((v, failure) -> {
+                                if (failure == null && drainedSends.incrementAndGet() == 2 * ANSWERED) {
+                                    allDrained.complete(null);
+                                }
+                            });
+                        }
+                    }
+                })));
         server = HttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, ServerConfig.DEFAULT,
                 routes);
     }
@@ -64,6 +84,52 @@ class WebSocketLifecycleTest {
             produced.complete(null);
             return null;
         });
+    }
+
+    /**
+     * Answers given during a read are gathered and written when it is handled (FrameBatch): the
+     * frames that came with the handshake and in one write after it, small and large (past the
+     * batch's limit) mixed, with a ping between them, are answered in their order, the pong in
+     * its place, and every send's promise hears that its bytes went.
+     */
+    @Test
+    void answersGatheredFromOneReadKeepTheirOrderAndEachSendHearsItDrained() throws Exception {
+        ByteArrayOutputStream early = new ByteArrayOutputStream();
+        ByteArrayOutputStream later = new ByteArrayOutputStream();
+        for (int i = 0; i < ANSWERED - 1; i++) {
+            byte[] message = new byte[i % 3 == 0 ? 20_000 : 10];
+            Arrays.fill(message, (byte) i);
+            ByteBuffer frame = WsWire.MASKED.frame(Opcode.BINARY, message);
+            (i < 4 ? early : later).write(frame.array(), 0, frame.limit());
+            if (i == 9) {
+                ByteBuffer ping = WsWire.MASKED.frame(Opcode.PING, "between".getBytes(StandardCharsets.UTF_8));
+                later.write(ping.array(), 0, ping.limit());
+            }
+        }
+        try (WsWire wire = WsWire.open(server.port(), "/twice", early.toByteArray())) {
+            wire.send(later.toByteArray());
+            byte[] last = {(byte) 99};
+            wire.send(WsWire.MASKED.frame(Opcode.BINARY, last));   // a read of its own, after the others
+            for (int i = 0; i < ANSWERED; i++) {
+                if (i == 10) {
+                    WsWire.Frame pong = wire.frame();
+                    assertEquals(Opcode.PONG, pong.opcode());
+                    assertEquals("between", pong.text());
+                }
+                int size = i == ANSWERED - 1 ? 1 : i % 3 == 0 ? 20_000 : 10;
+                byte fill = i == ANSWERED - 1 ? 99 : (byte) i;
+                for (int copy = 0; copy < 2; copy++) {
+                    WsWire.Frame echo = wire.frame();
+                    assertEquals(Opcode.BINARY, echo.opcode(), "answer " + i);
+                    assertEquals(size, echo.payload().length, "answer " + i);
+                    for (byte b : echo.payload()) {
+                        assertEquals(fill, b, "answer " + i);
+                    }
+                }
+            }
+            allDrained.get(10, TimeUnit.SECONDS);
+            assertEquals(2 * ANSWERED, drainedSends.get());
+        }
     }
 
     @Test
