@@ -27,16 +27,32 @@ public final class Router implements Handler {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /**
+     * For each fixed path (a pattern with no parameter and no wildcard), the index of its first
+     * route: a request for it is routed by one lookup, not by matching every route before it.
+     */
+    private final Map<String, Integer> fixed = new HashMap<>();
+    /** The index of the first route with a parameter or a wildcard: the lookup decides only before it. */
+    private int firstPattern = Integer.MAX_VALUE;
     /** Every method some route names ("*" for any): the others are not implemented here. */
     private final Set<String> methods = new HashSet<>();
+    /** Some route takes any method: every method is implemented, and no set need be asked. */
+    private boolean anyMethod;
 
     /** Adds a route; earlier routes win. */
     public Router route(String method, String pattern, Handler handler) {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
         }
-        routes.add(new Route(method, pattern.substring(1).split("/", -1), handler));
+        String[] segments = pattern.substring(1).split("/", -1);
+        if (isFixed(segments)) {
+            fixed.putIfAbsent(pattern, routes.size());
+        } else {
+            firstPattern = Math.min(firstPattern, routes.size());
+        }
+        routes.add(new Route(method, segments, handler));
         methods.add(method);
+        anyMethod |= method.equals("*");
         return this;
     }
 
@@ -64,6 +80,12 @@ public final class Router implements Handler {
             // whatever the path (405 says the method exists, only not here).
             return answer(Response.text(501, "method " + method + " is not implemented by this server\n"));
         }
+        Integer first = fixed.get(path);
+        if (first != null && first < firstPattern && serves(routes.get(first), method)) {
+            // Every route before it has a fixed path of its own, so the walk below would stop here too.
+            request.pathParameters(Map.of());
+            return routes.get(first).handler;
+        }
         Set<String> allowed = null;   // only a 405 needs it
         for (int i = 0; i < routes.size(); i++) {   // indexed: no iterator per request
             Route route = routes.get(i);
@@ -71,8 +93,7 @@ public final class Router implements Handler {
             if (parameters == null) {
                 continue;
             }
-            if (route.method.equals("*") || route.method.equals(method)
-                    || (method.equals("HEAD") && route.method.equals("GET"))) {
+            if (serves(route, method)) {
                 request.pathParameters(parameters);
                 return route.handler;
             }
@@ -96,8 +117,25 @@ public final class Router implements Handler {
         return new AtOnce(request -> response);
     }
 
+    /** No parameter and no wildcard: the pattern matches one path, itself. */
+    private static boolean isFixed(String[] segments) {
+        if (segments[segments.length - 1].equals("*")) {
+            return false;
+        }
+        for (String p : segments) {
+            if (p.startsWith("{") && p.endsWith("}")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean serves(Route route, String method) {
+        return route.method.equals("*") || route.method.equals(method) || method.equals("HEAD") && route.method.equals("GET");
+    }
+
     private boolean implemented(String method) {
-        return methods.contains("*") || methods.contains(method) || method.equals("HEAD") && methods.contains("GET");
+        return anyMethod || methods.contains(method) || method.equals("HEAD") && methods.contains("GET");
     }
 
     /**
