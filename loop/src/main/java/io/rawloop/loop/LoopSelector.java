@@ -28,7 +28,12 @@ final class LoopSelector {
     private final Selector selector;
     /** Asked, once we are SELECTING, whether a stop() came in meanwhile. */
     private final LoopRunner runner;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /**
+     * On the heap: the JDK reads into a direct buffer of its own and copies the bytes that came,
+     * once, and every parser then reads an array. A direct one made the HTTP parser copy a window
+     * of the read into an array for each request in it.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
     /**
      * The array an {@link OutgoingQueue} gathers buffers into for one {@code writev}, shared by the
      * loop's connections (it is empty between calls): per connection it would be 272 bytes held
