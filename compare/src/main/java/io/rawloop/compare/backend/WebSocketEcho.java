@@ -1,5 +1,6 @@
 package io.rawloop.compare.backend;
 
+import io.rawloop.client.websocket.EchoListener;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketMessage;
 import io.rawloop.client.websocket.WebSocketOptions;
@@ -33,17 +34,7 @@ public final class WebSocketEcho {
     }
 
     private static void listen(WebSocket socket, io.rawloop.server.Request request, String subprotocol) {
-        socket.listen(new WebSocket.Listener() {
-            @Override
-            public void onText(WebSocket s, String text) {
-                s.send(text);
-            }
-
-            @Override
-            public void onBinary(WebSocket s, byte[] data) {
-                s.send(data);
-            }
-        });
+        socket.listen(EchoListener.INSTANCE);
     }
 
     /** The same echo as straight-line code: receive until the close (null), send each back. */

@@ -1,5 +1,6 @@
 package io.rawloop.server.demo;
 
+import io.rawloop.client.websocket.EchoListener;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.http.websocket.CloseCodes;
@@ -29,23 +30,10 @@ final class WebSocketDemo {
     static Router routes(Router router, WebSocketOptions options) {
         WebSocketDemo demo = new WebSocketDemo();
         return router
-                .get("/ws/echo", WebSocketUpgrade.of((socket, request, protocol) -> socket.listen(new Echo()))
+                .get("/ws/echo", WebSocketUpgrade.of((socket, request, protocol) -> socket.listen(EchoListener.INSTANCE))
                         .options(options))
                 .get("/chat", Handler.of(r -> CHAT_PAGE))
                 .get("/ws/chat", WebSocketUpgrade.of((socket, request, protocol) -> demo.join(socket)).options(options));
-    }
-
-    /** Each message back as it came. */
-    private static final class Echo implements WebSocket.Listener {
-        @Override
-        public void onText(WebSocket socket, String text) {
-            socket.send(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket socket, byte[] data) {
-            socket.send(data);
-        }
     }
 
     // region chat

@@ -1,6 +1,7 @@
 package io.rawloop.server.websocket;
 
 import io.rawloop.client.HttpClient;
+import io.rawloop.client.websocket.EchoListener;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.loop.EventLoop;
@@ -21,18 +22,6 @@ final class AutobahnEchoClient {
 
     /** The suite's largest message is 16 MiB (case 9, performance, which we leave out; the rest are smaller). */
     private static final WebSocketOptions OPTIONS = WebSocketOptions.DEFAULT.withMaxMessage(16 << 20);
-
-    private static final WebSocket.Listener ECHO = new WebSocket.Listener() {
-        @Override
-        public void onText(WebSocket socket, String text) {
-            socket.send(text);   // a send refused after the close is the suite's business, not ours
-        }
-
-        @Override
-        public void onBinary(WebSocket socket, byte[] data) {
-            socket.send(data);
-        }
-    };
 
     private final HttpClient client;
     private final String base;
@@ -77,7 +66,7 @@ final class AutobahnEchoClient {
                         runCase(id + 1);   // the suite records what it saw of the failed handshake
                         return;
                     }
-                    socket.listen(ECHO);
+                    socket.listen(EchoListener.INSTANCE);
                     socket.closed().onComplete((status, f) -> runCase(id + 1));
                 });
     }

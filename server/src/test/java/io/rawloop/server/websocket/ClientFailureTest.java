@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rawloop.client.HttpClient;
 import io.rawloop.client.websocket.CloseStatus;
+import io.rawloop.client.websocket.EchoListener;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.http.websocket.Handshake;
 import io.rawloop.server.OnOwnLoop;
@@ -45,12 +46,7 @@ class ClientFailureTest {
             CloseStatus status = OnOwnLoop.run(loop -> {
                 WebSocket socket = await(HttpClient.create(loop).websocket(URI.create("ws://127.0.0.1:"
                         + listener.getLocalPort() + "/")));
-                socket.listen(new WebSocket.Listener() {
-                    @Override
-                    public void onText(WebSocket s, String text) {
-                        s.send(text);
-                    }
-                });
+                socket.listen(EchoListener.INSTANCE);
                 return await(socket.closed());
             });
             assertEquals(List.of("text hi", "close 1002", "no FIN from the client before ours"),

@@ -3,6 +3,7 @@ package io.rawloop.server.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rawloop.client.websocket.EchoListener;
 import io.rawloop.client.websocket.WebSocket;
 import io.rawloop.client.websocket.WebSocketOptions;
 import io.rawloop.http.websocket.FrameWriter;
@@ -34,17 +35,7 @@ class WebSocketServerTest {
 
     /** Echoes each message whole, text as text, binary as binary. */
     static WebSocketEndpoint echo() {
-        return (socket, request, protocol) -> socket.listen(new WebSocket.Listener() {
-            @Override
-            public void onText(WebSocket s, String text) {
-                s.send(text);
-            }
-
-            @Override
-            public void onBinary(WebSocket s, byte[] data) {
-                s.send(data);
-            }
-        });
+        return (socket, request, protocol) -> socket.listen(EchoListener.INSTANCE);
     }
 
     @BeforeEach
