@@ -127,20 +127,9 @@ public final class LoadGenerator {
             return done;
         }
 
-        /**
-         * The measured time is over: send nothing more, and wait (2 s at most) for the answers
-         * to what was sent, so that a request in flight at the end is not counted as lost.
-         */
+        /** The measured time is over: send nothing more, and wait for the answers in flight ({@link Window#drain}). */
         void drain() {
-            window.drain();
-            loop.schedule(Duration.ofSeconds(2), this::finish);
-            finishIfDrained();
-        }
-
-        void finishIfDrained() {
-            if (window.draining() && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
-                finish();
-            }
+            window.drain(loop, () -> clients.stream().allMatch(c -> c.inFlight.isEmpty()), this::finish);
         }
 
         void error(String kind) {
@@ -258,7 +247,7 @@ public final class LoadGenerator {
                 connection = null;   // and nothing more is sent on this one
             }
             if (run.window.draining()) {
-                run.finishIfDrained();
+                run.window.finishIfDrained();
             } else {
                 send();
             }

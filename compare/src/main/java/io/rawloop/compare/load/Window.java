@@ -1,9 +1,11 @@
 package io.rawloop.compare.load;
 
+import io.rawloop.loop.EventLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,6 +24,9 @@ final class Window {
     private long until = Long.MAX_VALUE;
     private long completed;
     private boolean draining;
+    /** Set by {@link #drain}: whether every answer is in, and what ends the run. */
+    private BooleanSupplier allAnswered;
+    private Runnable finish;
 
     Window(Duration duration) {
         this.duration = duration;
@@ -62,9 +67,24 @@ final class Window {
         }
     }
 
-    /** The measured time is over: nothing more is sent, and what is in flight may still be answered. */
-    void drain() {
+    /**
+     * The measured time is over: nothing more is sent, and what is in flight may still be
+     * answered, so that an answer on its way at the end is not counted as lost. {@code finish}
+     * runs once {@code allAnswered} says so ({@link #finishIfDrained}), or in 2 s at most.
+     */
+    void drain(EventLoop loop, BooleanSupplier allAnswered, Runnable finish) {
         draining = true;
+        this.allAnswered = allAnswered;
+        this.finish = finish;
+        loop.schedule(Duration.ofSeconds(2), finish);
+        finishIfDrained();
+    }
+
+    /** After an answer: while draining, finishes the run if nothing is in flight any more. */
+    void finishIfDrained() {
+        if (draining && allAnswered.getAsBoolean()) {
+            finish.run();
+        }
     }
 
     boolean draining() {

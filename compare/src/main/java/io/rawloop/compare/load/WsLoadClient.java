@@ -117,7 +117,7 @@ final class WsLoadClient implements ConnectionHandler, FrameParser.Listener {
             return;
         }
         if (run.window.draining()) {
-            run.finishIfDrained();
+            run.window.finishIfDrained();
         } else {
             send();
         }

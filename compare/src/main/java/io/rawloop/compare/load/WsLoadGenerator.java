@@ -111,15 +111,7 @@ public final class WsLoadGenerator {
 
         /** The measured time is over: send nothing more, and wait (2 s at most) for the echoes in flight. */
         void drain() {
-            window.drain();
-            loop.schedule(Duration.ofSeconds(2), this::finish);
-            finishIfDrained();
-        }
-
-        void finishIfDrained() {
-            if (window.draining() && clients.stream().allMatch(c -> c.inFlight.isEmpty())) {
-                finish();
-            }
+            window.drain(loop, () -> clients.stream().allMatch(c -> c.inFlight.isEmpty()), this::finish);
         }
 
         /** Counted while measuring; before the clock starts, only a refused handshake counts (it would never start). */
