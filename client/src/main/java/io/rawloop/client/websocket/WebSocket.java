@@ -386,7 +386,7 @@ public final class WebSocket {
         return state == State.OPEN;
     }
 
-    /** The TCP connection underneath: addresses, watermarks, {@code isWritable}. */
+    /** The TCP connection underneath (addresses, watermarks); end with {@link #close}, not by closing it. */
     public TcpConnection connection() {
         return connection;
     }

@@ -42,6 +42,9 @@ class WebSocketLifecycleTest {
     /** The sends of /twice whose promise said their bytes were with the kernel. */
     private final AtomicLong drainedSends = new AtomicLong();
     private final CompletableFuture<Void> allDrained = new CompletableFuture<>();
+    private final CompletableFuture<Void> twoDrained = new CompletableFuture<>();
+    /** How the send of /closes-tcp ended: the failure, or null for success. */
+    private final CompletableFuture<Throwable> afterTcpClose = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -53,12 +56,23 @@ class WebSocketLifecycleTest {
                 .get("/impatient", WebSocketUpgrade.of(WebSocketServerTest.echo()).options(impatient))
                 .get("/echo", WebSocketUpgrade.of(WebSocketServerTest.echo()))
                 .get("/producer", WebSocketUpgrade.of((socket, request, protocol) -> produce(socket)))
+                .get("/closes-tcp", WebSocketUpgrade.of((socket, request, protocol) -> socket.listen(new WebSocket.Listener() {
+                    @Override
+                    public void onBinary(WebSocket s, byte[] data) {
+                        s.send(new byte[20_000]);   // too large for the batch: queued on the connection
+                        s.send(data).onComplete((v, failure) -> afterTcpClose.complete(failure));
+                        s.connection().close();     // pending bytes: CLOSING, where no more may be written
+                    }
+                })))
                 .get("/twice", WebSocketUpgrade.of((socket, request, protocol) -> socket.listen(new WebSocket.Listener() {
                     @Override
                     public void onBinary(WebSocket s, byte[] data) {
                         for (int i = 0; i < 2; i++) {
                             s.send(data).onComplete((v, failure) -> {
-                                if (failure == null && drainedSends.incrementAndGet() == 2 * ANSWERED) {
+                                long drained = failure == null ? drainedSends.incrementAndGet() : -1;
+                                if (drained == 2) {
+                                    twoDrained.complete(null);
+                                } else if (drained == 2 * ANSWERED) {
                                     allDrained.complete(null);
                                 }
                             });
@@ -129,6 +143,28 @@ class WebSocketLifecycleTest {
             }
             allDrained.get(10, TimeUnit.SECONDS);
             assertEquals(2 * ANSWERED, drainedSends.get());
+        }
+    }
+
+    /**
+     * A listener that closes the TCP connection under its own sends: the batched send hears that
+     * its frame could not go (it does not hang), and the loop's batch is not left behind: the
+     * next socket on the same loop still has its answers gathered and drained.
+     */
+    @Test
+    void aListenerThatClosesTcpFailsItsBatchedSendAndLeavesTheBatchForOthers() throws Exception {
+        try (WsWire wire = WsWire.open(server.port(), "/closes-tcp", new byte[0])) {
+            wire.send(WsWire.MASKED.frame(Opcode.BINARY, new byte[] {1}));
+            Throwable failure = afterTcpClose.get(10, TimeUnit.SECONDS);
+            assertTrue(failure instanceof IOException, String.valueOf(failure));
+            assertEquals(20_000, wire.frame().payload().length, "what was queued before the close still goes");
+        }
+        try (WsWire wire = WsWire.open(server.port(), "/twice", new byte[0])) {
+            wire.send(WsWire.MASKED.frame(Opcode.BINARY, new byte[] {7}));
+            for (int copy = 0; copy < 2; copy++) {
+                assertEquals(7, wire.frame().payload()[0]);
+            }
+            twoDrained.get(10, TimeUnit.SECONDS);   // the next socket's sends drained
         }
     }
 
