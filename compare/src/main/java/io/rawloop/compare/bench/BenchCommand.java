@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "30s", converter = Durations.class, description = "Measured time per run (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "10s", converter = Durations.class, description = "Warm-up per run, unmeasured (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10s", converter = Durations.class, description = "Warm-up per run, unmeasured, on the connections then measured (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Rounds, interleaving the back-ends (default ${DEFAULT-VALUE}).")
@@ -238,11 +240,37 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One back-end at one rate: a fresh JVM, the warm-up and then the measured time on the same
+     * connections, and the server's figures (CPU, allocation, the profiler) taken at the boundary.
+     * A new set of connections for the measured time would put the JIT's answer to them into the
+     * figures: the server's compiled code has never seen a connection close or arrive during the
+     * warm-up, so C2 deoptimises its hot path there and recompiles it, on the same core, while the
+     * load keeps coming.
+     */
     private Run measure(String backend, String rateLabel, double target, String serverCpus) throws Exception {
         try (BackendProcess server = BackendProcess.start(backend, serverCpus, profiler == null ? List.of() : profiler.jvmFlags(),
                 tlsRun == null ? List.of() : tlsRun.serveArguments())) {
-            load(server.port, target, warmup, tlsRun == null ? null : tlsRun.load());
-            if (profiler != null) {   // started before the figures are taken, so that its start costs nothing in them
+            LoadTls tls = tlsRun == null ? null : tlsRun.load();
+            long[] handshakesBefore = {0};
+            CompletableFuture<Void> measuring = new CompletableFuture<>();
+            CompletableFuture<LoadGenerator.Result> loaded = new CompletableFuture<>();
+            Thread.ofPlatform().name("bench-load").daemon().start(() -> {
+                try {
+                    loaded.complete(load(server.port, target, tls, () -> {   // on the generator's loop: must not block
+                        handshakesBefore[0] = tls == null ? 0 : tls.fullHandshakes();
+                        measuring.complete(null);
+                    }));
+                } catch (Throwable e) {
+                    loaded.completeExceptionally(e);
+                }
+            });
+            CompletableFuture.anyOf(measuring, loaded).exceptionally(e -> null).join();
+            if (!measuring.isDone()) {   // the load ended before its measured time: it failed, and says why
+                result(loaded);
+                throw new IllegalStateException("the load on " + backend + " ended before its measured time began");
+            }
+            if (profiler != null) {   // its start costs the back-end a pause in the first measured milliseconds
                 String event = server.startProfiler();
                 profiledWith = profiledWith == null ? event : profiledWith;
             }
@@ -255,10 +283,9 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);   // a sample every 100 ms
                 }
             });
-            LoadTls measuredTls = tlsRun == null ? null : tlsRun.load();
-            LoadGenerator.Result r = load(server.port, target, duration, measuredTls);
+            LoadGenerator.Result r = result(loaded);
             if (tlsRun != null) {
-                tlsRun.measured(backend, rateLabel, measuredTls);
+                tlsRun.measured(backend, rateLabel, tls.fullHandshakes() - handshakesBefore[0], tls.negotiated());
             }
             double cpu = (server.cpu().minus(cpuBefore).toNanos()) / 1e9;
             BackendProcess.Allocated allocatedAfter = server.allocated();
@@ -274,19 +301,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The load's result, or what made it fail, as it was thrown. */
+    private static LoadGenerator.Result result(CompletableFuture<LoadGenerator.Result> loaded) throws Exception {
+        try {
+            return loaded.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
     /**
-     * The load for {@code time} on the back-end at {@code port}: HTTP GETs of the path (over TLS with
-     * {@code tls}), or WebSocket messages.
+     * The load on the back-end at {@code port}, the warm-up and then the measured time: HTTP GETs
+     * of the path (over TLS with {@code tls}), or WebSocket messages.
      */
-    private LoadGenerator.Result load(int port, double target, Duration time, LoadTls tls) throws Exception {
+    private LoadGenerator.Result load(int port, double target, LoadTls tls, Runnable measuring) throws Exception {
         return ws ? WsLoadGenerator.run(new WsLoadGenerator.Plan(URI.create("ws://127.0.0.1:" + port + WebSocketEcho.PATH),
-                connections, target, size, Duration.ZERO, time, pipeline))
+                connections, target, size, warmup, duration, pipeline), measuring)
                 : LoadGenerator.run(new LoadGenerator.Plan(URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port
-                        + path), connections, target, Duration.ZERO, time, pipeline, tls, newConnection));
+                        + path), connections, target, warmup, duration, pipeline, tls, newConnection), measuring);
     }
 
     private String describe(String[] cpus) {
-        return String.format(Locale.ROOT, "%d connections, pipeline %d, %s, %d ms warm-up + %d ms measured per run,"
+        return String.format(Locale.ROOT, "%d connections, pipeline %d, %s, %d ms warm-up + %d ms measured per run on the same connections,"
                         + " %d round(s) interleaved; back-end JVM flags: %s; %s", connections, pipeline,
                 ws ? "WebSocket binary messages of " + size + " bytes echoed by " + WebSocketEcho.PATH : "GET " + path, warmup.toMillis(),
                 duration.toMillis(), repeat,

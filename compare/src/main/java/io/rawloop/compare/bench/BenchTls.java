@@ -53,10 +53,10 @@ final class BenchTls implements AutoCloseable {
         }
     }
 
-    /** A measured load is over: its handshakes and what they agreed on. */
-    void measured(String backend, String rate, LoadTls tls) {
-        handshakes.computeIfAbsent(backend + "-" + rate, k -> new ArrayList<>()).add(tls.fullHandshakes());
-        negotiated.addAll(tls.negotiated());
+    /** A measured load is over: the full handshakes of its measured time, and what they agreed on. */
+    void measured(String backend, String rate, long fullHandshakes, Set<String> agreed) {
+        handshakes.computeIfAbsent(backend + "-" + rate, k -> new ArrayList<>()).add(fullHandshakes);
+        negotiated.addAll(agreed);
     }
 
     /** For the setup line. */

@@ -76,9 +76,17 @@ public final class LoadGenerator {
 
     /** Runs {@code plan} on a loop of its own; returns when it is over. */
     public static Result run(Plan plan) throws Exception {
+        return run(plan, () -> { });
+    }
+
+    /**
+     * {@link #run(Plan)}, calling {@code measuring} on the generator's loop thread when the warm-up
+     * is over and the measured time begins; it must not block.
+     */
+    public static Result run(Plan plan, Runnable measuring) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("load").build()) {
             loop.start();
-            Run run = new Run(loop, plan);
+            Run run = new Run(loop, plan, measuring);
             CompletableFuture<Result> done = loop.submit(run::start).thenCompose(f -> f);
             return done.get(plan.warmup().plus(plan.duration()).toSeconds() + 60, TimeUnit.SECONDS);
         }
@@ -94,10 +102,12 @@ public final class LoadGenerator {
         final List<Client> clients = new ArrayList<>();
         final long intervalNanos;
         final Window window;
+        final Runnable measuring;
 
-        Run(EventLoop loop, Plan plan) {
+        Run(EventLoop loop, Plan plan, Runnable measuring) {
             this.loop = loop;
             this.plan = plan;
+            this.measuring = measuring;
             URI u = plan.url();
             int port = u.getPort() >= 0 ? u.getPort() : plan.tls() != null ? 443 : 80;
             String target = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
@@ -112,7 +122,7 @@ public final class LoadGenerator {
 
         CompletableFuture<Result> start() {
             long startNanos = System.nanoTime();
-            window.start(startNanos, plan.warmup());
+            window.start(loop, startNanos, plan.warmup(), measuring, this::drain);
             for (int i = 0; i < plan.connections(); i++) {
                 // Spread the connections' schedules evenly over one interval.
                 Client c = new Client(this, startNanos + intervalNanos * i / plan.connections());
@@ -123,7 +133,6 @@ public final class LoadGenerator {
                     c.connect();
                 }
             }
-            loop.schedule(Duration.ofNanos(window.until() - startNanos), this::drain);
             return done;
         }
 

@@ -32,10 +32,16 @@ final class Window {
         this.duration = duration;
     }
 
-    /** The clock starts at {@code startNanos}: {@code warmup} first, then the measured duration. */
-    void start(long startNanos, Duration warmup) {
+    /**
+     * The clock starts at {@code startNanos}: {@code warmup} first, then the measured duration, on
+     * the same connections. {@code measuring} runs on {@code loop} when the measured time begins
+     * (so that whoever watches the server can take its figures there), {@code drain} when it ends.
+     */
+    void start(EventLoop loop, long startNanos, Duration warmup, Runnable measuring, Runnable drain) {
         from = startNanos + warmup.toNanos();
         until = from + duration.toNanos();
+        loop.schedule(Duration.ofNanos(from - startNanos), measuring);
+        loop.schedule(Duration.ofNanos(until - startNanos), drain);
     }
 
     /** When the measured time ends ({@link Long#MAX_VALUE} before {@link #start}). */

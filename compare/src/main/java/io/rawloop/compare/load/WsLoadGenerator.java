@@ -42,9 +42,14 @@ public final class WsLoadGenerator {
 
     /** Runs {@code plan} on a loop of its own; returns when it is over. */
     public static LoadGenerator.Result run(Plan plan) throws Exception {
+        return run(plan, () -> { });
+    }
+
+    /** {@link #run(Plan)}, calling {@code measuring} on the loop thread when the measured time begins; it must not block. */
+    public static LoadGenerator.Result run(Plan plan, Runnable measuring) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("ws-load").build()) {
             loop.start();
-            Run run = new Run(loop, plan);
+            Run run = new Run(loop, plan, measuring);
             CompletableFuture<LoadGenerator.Result> done = loop.submit(run::open).thenCompose(f -> f);
             // Opening the connections comes first and is not part of the measured time: a minute for it.
             return done.get(plan.warmup().plus(plan.duration()).toSeconds() + 120, TimeUnit.SECONDS);
@@ -61,12 +66,14 @@ public final class WsLoadGenerator {
         final List<WsLoadClient> clients = new ArrayList<>();
         final long intervalNanos;
         final Window window;
+        final Runnable measuring;
         int opened;
         boolean started;
 
-        Run(EventLoop loop, Plan plan) {
+        Run(EventLoop loop, Plan plan, Runnable measuring) {
             this.loop = loop;
             this.plan = plan;
+            this.measuring = measuring;
             URI u = plan.url();
             this.address = new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 80 : u.getPort());
             this.payload = new byte[plan.size()];
@@ -89,12 +96,11 @@ public final class WsLoadGenerator {
             if (++opened == plan.connections() && !started) {
                 started = true;
                 long start = System.nanoTime();
-                window.start(start, plan.warmup());
+                window.start(loop, start, plan.warmup(), measuring, this::drain);
                 for (int i = 0; i < clients.size(); i++) {
                     // Spread the connections' schedules evenly over one interval.
                     clients.get(i).begin(start + intervalNanos * i / clients.size());
                 }
-                loop.schedule(Duration.ofNanos(window.until() - start), this::drain);
             }
         }
 
