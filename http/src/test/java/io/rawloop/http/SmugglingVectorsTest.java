@@ -145,6 +145,22 @@ public class SmugglingVectorsTest {
         }
     }
 
+    @Test
+    void everyOctetOfAHostNameIsJudgedByRfc3986() {
+        // reg-name = *( unreserved / pct-encoded / sub-delims ), RFC 3986 §3.2.2 and §2.2-2.3,
+        // spelled out here apart from the parser's own rules; ':', '%' and '[' have their own tests.
+        String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + "!$&'()*+,;=";
+        for (int c = 0; c < 256; c++) {
+            if (c == ':' || c == '%' || c == '[') {
+                continue;
+            }
+            byte[] host = {'a', (byte) c, 'b'};
+            assertEquals(allowed.indexOf(c) >= 0, RequestHead.validHost(host, 0, host.length), "octet 0x" + Integer.toHexString(c));
+            byte[] literal = {'[', 'a', (byte) c, 'b', ']'};   // an IP-literal takes the same octets, and ':'
+            assertEquals(allowed.indexOf(c) >= 0, RequestHead.validHost(literal, 0, literal.length), "[octet 0x" + Integer.toHexString(c) + "]");
+        }
+    }
+
     private static RequestHead head(String request) throws HttpException {
         RequestParser parser = new RequestParser();
         parser.parse(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
