@@ -46,6 +46,8 @@ final class MessageReader<H> {
     private final Decoder<H> decoder;
     private Phase phase = Phase.HEAD;
     private H head;
+    /** Whether {@link #head} ends HTTP on this connection ({@link Decoder#switchesProtocol}): asked once per head. */
+    private boolean switches;
     private long messageOffset;
     private HttpException failure;
 
@@ -71,7 +73,7 @@ final class MessageReader<H> {
     // region step
     private HttpEvent step(ByteBuffer in) throws HttpException {
         if (phase == Phase.COMPLETE) {
-            phase = decoder.switchesProtocol(head) ? Phase.SWITCHED : Phase.HEAD;
+            phase = switches ? Phase.SWITCHED : Phase.HEAD;
             messageOffset = 0;
         }
         if (phase == Phase.SWITCHED) {
@@ -97,6 +99,7 @@ final class MessageReader<H> {
                     continue;
                 }
                 head = decoded;
+                switches = decoder.switchesProtocol(decoded);
                 startBody(decoder.framing(decoded));
                 phase = Phase.BODY;
                 return HttpEvent.HEAD;
@@ -143,7 +146,7 @@ final class MessageReader<H> {
      */
     void forgetMessage() {
         if (phase == Phase.COMPLETE) {
-            phase = decoder.switchesProtocol(head) ? Phase.SWITCHED : Phase.HEAD;
+            phase = switches ? Phase.SWITCHED : Phase.HEAD;
             messageOffset = 0;
             head = null;
         }
@@ -195,7 +198,7 @@ final class MessageReader<H> {
 
     /** True once the connection has switched away from HTTP (after 101, or a CONNECT request). */
     boolean switched() {
-        return phase == Phase.SWITCHED || (phase == Phase.COMPLETE && decoder.switchesProtocol(head));
+        return phase == Phase.SWITCHED || (phase == Phase.COMPLETE && switches);
     }
 
     /** True between messages: nothing of a next message has been read yet. */
