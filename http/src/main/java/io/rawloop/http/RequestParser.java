@@ -34,12 +34,20 @@ public final class RequestParser {
 
     /** A parser with the given limits. */
     public RequestParser(HttpLimits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * A parser with the given limits that takes the targets it has no String for from
+     * {@code recent}, shared with the other parsers of this thread (null: none).
+     */
+    public RequestParser(HttpLimits limits, RecentTargets recent) {
         int maxCount = limits.maxHeaderCount();
         long maxBody = limits.maxBody();
         this.reader = new MessageReader<>(limits, true, new MessageReader.Decoder<>() {
             @Override
             public RequestHead decode(byte[] head, int[] lineEnds, int lines, long base) throws HttpException {
-                RequestHead decoded = decodeRequest(head, lineEnds, lines, base, maxCount, maxBody, lastTarget);
+                RequestHead decoded = decodeRequest(head, lineEnds, lines, base, maxCount, maxBody, lastTarget, recent);
                 lastTarget = decoded.target();
                 return decoded;
             }
@@ -110,7 +118,7 @@ public final class RequestParser {
     }
 
     static RequestHead decodeRequest(byte[] head, int[] lineEnds, int lines, long base, int maxCount, long maxBody,
-            String lastTarget) throws HttpException {
+            String lastTarget, RecentTargets recent) throws HttpException {
         int lineEnd = lineEnds[0];
         int sp1 = indexOf(head, 0, lineEnd);
         if (sp1 < 0) {
@@ -121,7 +129,7 @@ public final class RequestParser {
         if (sp2 < 0) {
             throw new HttpException(400, "request line without an HTTP version", base + sp1);
         }
-        String target = StartLine.target(head, sp1 + 1, sp2, base, lastTarget);
+        String target = StartLine.target(head, sp1 + 1, sp2, base, lastTarget, recent);
         HttpVersion version = StartLine.version(head, sp2 + 1, lineEnd, base);
         Headers headers = FieldParser.parse(head, lineEnds, 1, lines, maxCount, "header", base);
         // RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is the tunnel.

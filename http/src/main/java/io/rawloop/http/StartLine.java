@@ -34,11 +34,13 @@ final class StartLine {
 
     /**
      * The request-target; {@code previous} (the connection's last one, or null) is returned again
-     * when the bytes spell it. A keep-alive client mostly asks for the same path again (a browser's
-     * polling, a load balancer's health check, wrk), and a String is immutable: this is the one
-     * allocation of a request that a connection can share between requests.
+     * when the bytes spell it, and else the one {@code recent} (the thread's table, or null) has.
+     * A keep-alive client mostly asks for the same path again (a browser's polling, a load
+     * balancer's health check, wrk), and a String is immutable: this is the one allocation of a
+     * request that a connection can share between requests.
      */
-    static String target(byte[] head, int start, int end, long base, String previous) throws HttpException {
+    static String target(byte[] head, int start, int end, long base, String previous, RecentTargets recent)
+            throws HttpException {
         if (start == end) {
             throw new HttpException(400, "empty request-target", base + start);
         }
@@ -52,7 +54,7 @@ final class StartLine {
         if (previous != null && previous.length() == end - start && equals(head, start, previous)) {
             return previous;
         }
-        return new String(head, start, end - start, StandardCharsets.US_ASCII);
+        return recent != null ? recent.of(head, start, end) : new String(head, start, end - start, StandardCharsets.US_ASCII);
     }
 
     /**

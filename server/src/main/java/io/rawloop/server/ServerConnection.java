@@ -2,6 +2,7 @@ package io.rawloop.server;
 
 import io.rawloop.http.BodyFraming;
 import io.rawloop.http.HttpException;
+import io.rawloop.http.RecentTargets;
 import io.rawloop.http.RequestHead;
 import io.rawloop.http.RequestParser;
 import io.rawloop.loop.ConnectionHandler;
@@ -68,7 +69,7 @@ final class ServerConnection implements ConnectionHandler, ResponseWriter.Owner 
         this.server = server;
         this.config = server.config();
         this.connection = connection;
-        this.parser = new RequestParser(config.limits());
+        this.parser = new RequestParser(config.limits(), RecentTargets.ofThisThread());   // on the loop thread
         this.responses = new ResponseWriter(server, connection, this);
         // Silence is held to the header timeout too; over TLS from the handshake's end (onTlsHandshake).
         if (!tls) {
