@@ -16,8 +16,9 @@ import java.util.TreeSet;
 
 /**
  * {@code bench --tls}: the one certificate of the run (made in a temporary directory, deleted at
- * the end), the files each back-end's JVM is started with, a fresh {@link LoadTls} per load (so
- * each run's handshakes are its own), and what the runs agreed on. With {@code --new-connection},
+ * the end), the files each back-end's JVM is started with, a fresh {@link LoadTls} per load (the
+ * measured time's handshakes are its count at the end less its count when that time began), and
+ * what the runs agreed on. With {@code --new-connection},
  * its own table: full handshakes per second, each one counted by the generator's certificate
  * checks, so that a resumption could not pass for one.
  */
@@ -53,7 +54,7 @@ final class BenchTls implements AutoCloseable {
         }
     }
 
-    /** A measured load is over: the full handshakes of its measured time, and what they agreed on. */
+    /** A measured load is over: the full handshakes of its measured time, and what its handshakes agreed on, warm-up included. */
     void measured(String backend, String rate, long fullHandshakes, Set<String> agreed) {
         handshakes.computeIfAbsent(backend + "-" + rate, k -> new ArrayList<>()).add(fullHandshakes);
         negotiated.addAll(agreed);
@@ -70,7 +71,8 @@ final class BenchTls implements AutoCloseable {
     /**
      * With a new connection per request, a table of its own after the others in summary.md and
      * report.html: handshakes/s is the answered requests' rate, and the full handshakes counted
-     * must be at least as many as the answers (more only by those still in flight at the end).
+     * must be at least as many as the answers (more only by those still in flight at the end): the
+     * warm-up of such a run is a load of its own, so none of its handshakes can fall in the count.
      */
     void appendHandshakeTable(Path out, Map<String, List<BenchCommand.Run>> runs, List<String> rates) throws IOException {
         if (!newConnection) {

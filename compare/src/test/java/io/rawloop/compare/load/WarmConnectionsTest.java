@@ -57,6 +57,10 @@ class WarmConnectionsTest {
             assertTrue(answeredAtHook.get() > 0, "the warm-up was answered before the hook");
             assertTrue(r.completed() > 0 && r.completed() < answered.get(), "only the measured time counts: "
                     + r.completed() + " of " + answered.get());
+            // The hook ran when the measured time began, not at its end: every answer measured came
+            // after it, but for the four that may have been on their way.
+            assertTrue(answered.get() - answeredAtHook.get() >= r.completed() - 4, answered.get() + " answered, "
+                    + answeredAtHook.get() + " at the hook, " + r.completed() + " measured");
             assertEquals(4, portsAtHook.get().size(), "four connections warmed up: " + portsAtHook.get());
             assertEquals(portsAtHook.get(), clientPorts, "no connection is new in the measured time");
         } finally {
@@ -65,7 +69,7 @@ class WarmConnectionsTest {
     }
 
     @Test
-    void aWebSocketRunCallsTheHookOnceBeforeItsEchoes() throws Exception {
+    void aWebSocketRunCallsTheHookOnce() throws Exception {
         try (Backend.Running server = Backend.LOOP.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             URI url = URI.create("ws://127.0.0.1:" + server.port() + WebSocketEcho.PATH);
             AtomicInteger hooks = new AtomicInteger();
