@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * thread-safe: one per thread ({@link #ofThisThread()}), made on the loop thread with the connection.
  *
  * <p>SIMPLIFICATION: direct-mapped, as a CPU cache is: 64 slots, a target of up to 128 bytes
- * goes into the slot its hash picks and pushes out whatever was there. No bookkeeping per hit,
+ * without a query goes into the slot its hash picks and pushes out whatever was there. No bookkeeping per hit,
  * and a bounded size however many different targets the clients send: a client cannot grow it,
  * only make it miss.
  */
@@ -50,6 +50,11 @@ public final class RecentTargets {
         }
         int hash = length;
         for (int i = start; i < end; i++) {
+            if (head[i] == '?') {
+                // A query is often the client's own (a token, a cache-buster): not kept after its
+                // request, and rarely asked for twice.
+                return new String(head, start, length, StandardCharsets.US_ASCII);
+            }
             hash = 31 * hash + head[i];
         }
         int slot = (hash ^ hash >>> 16) & (SLOTS - 1);

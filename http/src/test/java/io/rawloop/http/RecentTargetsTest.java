@@ -36,7 +36,7 @@ class RecentTargetsTest {
         for (int i = 0; i < 20_000; i++) {
             StringBuilder t = new StringBuilder("/");
             for (int n = random.nextInt(4); n > 0; n--) {
-                t.append("ab?=%".charAt(random.nextInt(5)));
+                t.append("ab/=%".charAt(random.nextInt(5)));
             }
             byte[] head = ("GET " + t + " HTTP/1.1").getBytes(StandardCharsets.US_ASCII);
             assertEquals(t.toString(), table.of(head, 4, 4 + t.length()));
@@ -44,6 +44,10 @@ class RecentTargetsTest {
         String longTarget = "/" + "x".repeat(RecentTargets.MAX_LENGTH);
         byte[] head = longTarget.getBytes(StandardCharsets.US_ASCII);
         assertNotSame(table.of(head, 0, head.length), table.of(head, 0, head.length), "a long target is not kept");
+        byte[] query = "/search?token=secret".getBytes(StandardCharsets.US_ASCII);
+        assertNotSame(table.of(query, 0, query.length), table.of(query, 0, query.length), "nor one with a query");
+        byte[] path = "/search".getBytes(StandardCharsets.US_ASCII);
+        assertSame(table.of(path, 0, path.length), table.of(path, 0, path.length), "a short path is");
     }
 
     private static String target(RequestParser parser, String target) throws HttpException {

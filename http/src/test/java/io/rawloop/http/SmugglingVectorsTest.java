@@ -156,8 +156,9 @@ public class SmugglingVectorsTest {
             }
             byte[] host = {'a', (byte) c, 'b'};
             assertEquals(allowed.indexOf(c) >= 0, RequestHead.validHost(host, 0, host.length), "octet 0x" + Integer.toHexString(c));
-            byte[] literal = {'[', 'a', (byte) c, 'b', ']'};   // an IP-literal takes the same octets, and ':'
-            assertEquals(allowed.indexOf(c) >= 0, RequestHead.validHost(literal, 0, literal.length), "[octet 0x" + Integer.toHexString(c) + "]");
+            // An IPvFuture literal ("v" HEXDIG "." then these octets or ':', §3.2.2) takes the same.
+            byte[] literal = {'[', 'v', '1', '.', 'a', (byte) c, 'b', ']'};
+            assertEquals(allowed.indexOf(c) >= 0, RequestHead.validHost(literal, 0, literal.length), "[v1.a octet 0x" + Integer.toHexString(c) + "]");
         }
     }
 
