@@ -13,12 +13,13 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>One table serves every connection of a loop: the loop's thread parses one request at a
  * time, and a String is immutable, so handing the same one to many requests is safe. Not
- * thread-safe: one per thread ({@link #ofThisThread()}), made on the loop thread with the connection.
+ * thread-safe: one per thread ({@link #ofThisThread()}), taken on the loop thread when the
+ * connection is made there.
  *
  * <p>SIMPLIFICATION: direct-mapped, as a CPU cache is: 64 slots, a target of up to 128 bytes
- * without a query goes into the slot its hash picks and pushes out whatever was there. No bookkeeping per hit,
- * and a bounded size however many different targets the clients send: a client cannot grow it,
- * only make it miss.
+ * without a query goes into the slot its hash picks and pushes out whatever was there. No
+ * bookkeeping per hit, and a bounded size however many different targets the clients send: a
+ * client cannot grow it, only make it miss.
  */
 public final class RecentTargets {
 
